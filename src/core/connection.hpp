@@ -1,0 +1,162 @@
+// One accepted TCP connection: zero-byte (or posted) reads, a bounded send queue with
+// back-pressure, coarse timeouts and a graceful close. It owns itself (shared_ptr kept alive
+// by its pending operations); the per-thread registry only holds it so stop() can reach it.
+//
+// Thread safety: every member function is "in loop" -- call it only on the connection's own
+// I/O thread (from a Workload callback, or after posting to executor()).
+#pragma once
+
+#include "core/stats.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hiconn::core {
+
+class Worker;
+class Workload;
+
+/// An immutable byte buffer that can be queued to many connections without a copy
+/// (chat fan-out: formatted once, shared by every recipient).
+using SharedBuffer = std::shared_ptr<const std::string>;
+inline SharedBuffer make_shared_buffer(std::string bytes) {
+    return std::make_shared<const std::string>(std::move(bytes));
+}
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                    boost::asio::io_context::executor_type>;
+
+    Connection(Worker& worker, Socket socket, const boost::asio::ip::address& remote);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    /// Writes now when the socket takes it (non-blocking), queues the rest (a copy).
+    void send(std::string_view bytes);
+    /// Same, without copying: the buffer is shared.
+    void send(SharedBuffer buffer);
+    /// Queues without writing; the bytes go out in one gathered write after the current
+    /// batch of handlers on this thread (many small messages, one system call).
+    void enqueue(SharedBuffer buffer);
+    void enqueue(std::string_view bytes);
+
+    /// Bytes waiting in the send queue.
+    std::size_t send_queue_bytes() const noexcept { return queued_bytes_; }
+
+    /// Graceful close: stop reading, flush the queue, shut down the send side, wait up to
+    /// timeouts.linger_s for the peer's FIN, then close. Idempotent.
+    void close(CloseReason reason = CloseReason::workload);
+
+    /// Stop / restart reading (chat flood control, echo back-pressure).
+    void pause_reading();
+    void resume_reading();
+    bool reading_paused() const noexcept { return read_paused_by_workload_; }
+
+    /// One workload timer per connection on the coarse timer wheel (1 s resolution):
+    /// Workload::on_timer() runs after about `seconds` (>= 1). Re-setting replaces it.
+    void set_timer(std::uint32_t seconds);
+    void cancel_timer();
+
+    /// Per-connection state of the workload (chat: its client object). Not owned.
+    void* user() const noexcept { return user_; }
+    void set_user(void* user) noexcept { user_ = user; }
+
+    const boost::asio::ip::address& remote_address() const noexcept { return remote_; }
+    std::string remote_ip() const { return remote_.to_string(); }
+    boost::asio::io_context::executor_type executor() noexcept { return socket_.get_executor(); }
+    /// Index of the I/O thread this connection lives on.
+    std::size_t thread_index() const noexcept;
+    bool is_open() const noexcept { return state_ == State::open; }
+
+private:
+    friend class Worker;
+    friend class TimerWheel;
+    enum class State : std::uint8_t { open, flushing, lingering, closed };
+
+    void start();
+    void do_receive();
+    void do_wait_readable();
+    void on_readable(const boost::system::error_code& ec);
+    void do_posted_receive();
+    void on_posted_receive(const boost::system::error_code& ec, std::size_t bytes);
+    bool deliver(const char* data, std::size_t bytes);
+    void read_failed(const boost::system::error_code& ec);
+
+    void append(SharedBuffer buffer, std::size_t offset);
+    void write_now();
+    void request_send_slot();
+    void on_send_slot();
+    void do_posted_send();
+    void on_posted_send(const boost::system::error_code& ec, std::size_t bytes);
+    void consume(std::size_t bytes);
+    void check_queue_limits();
+    void schedule_flush();
+    void flush();
+
+    void start_shutdown();
+    void do_linger();
+    void on_linger_readable(const boost::system::error_code& ec);
+    void finish(CloseReason reason);
+    void release_receive_slot();
+
+    void on_tick(std::uint32_t now);
+    std::uint32_t next_deadline() const noexcept;
+    void rearm_timer();
+
+    struct Segment {
+        SharedBuffer bytes;
+        std::size_t offset;
+    };
+
+    Worker& worker_;
+    Socket socket_;
+    boost::asio::ip::address remote_;
+    void* user_ = nullptr;
+
+    std::vector<Segment> queue_;      // send queue; queue_head_ is the first live segment
+    std::size_t queue_head_ = 0;
+    std::size_t queued_bytes_ = 0;
+
+    // Receive side.
+    char* posted_buffer_ = nullptr;   // held only while a posted receive is outstanding
+    std::uint32_t receive_size_;      // adaptive: doubles when a read fills it
+
+    // Coarse timers (ticks are seconds on the worker's wheel).
+    Connection* wheel_prev_ = nullptr;
+    Connection* wheel_next_ = nullptr;
+    Connection* list_prev_ = nullptr;
+    Connection* list_next_ = nullptr;
+    std::uint32_t wheel_deadline_ = 0;    // 0 = not on the wheel
+    std::uint32_t opened_tick_;
+    std::uint32_t activity_tick_;
+    std::uint32_t stall_since_ = 0;       // 0 = not stalled
+    std::uint32_t linger_deadline_ = 0;
+    std::uint32_t timer_deadline_ = 0;
+
+    State state_ = State::open;
+    CloseReason close_reason_ = CloseReason::peer_closed;
+    bool got_data_ = false;
+    bool wait_pending_ = false;
+    bool receive_pending_ = false;
+    bool has_receive_slot_ = false;
+    bool waiting_receive_slot_ = false;
+    bool send_pending_ = false;
+    bool waiting_send_slot_ = false;
+    bool flush_scheduled_ = false;
+    bool read_paused_by_workload_ = false;
+    bool read_paused_by_queue_ = false;
+    bool peer_closed_ = false;
+};
+
+using ConnectionPtr = std::shared_ptr<Connection>;
+
+}  // namespace hiconn::core

@@ -1,0 +1,55 @@
+// What an application plugs into the engine (muduo's onConnection/onMessage): one Workload
+// object serves every connection; per-connection state hangs off Connection::user().
+// Every callback runs on the connection's own I/O thread ("in loop") and must not throw:
+// protocol errors become protocol replies, and only the engine closes sockets.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/stats.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hiconn::core {
+
+class Connection;
+
+class Workload {
+public:
+    virtual ~Workload() = default;
+
+    /// A new connection is open.
+    virtual void on_open(Connection&) {}
+
+    /// Bytes arrived. The view points into a pooled buffer and is only valid during the call.
+    virtual void on_data(Connection& connection, std::string_view data) = 0;
+
+    /// No byte in either direction for timeouts.idle_s. Default: close (idle_timeout).
+    /// Chat sends a PING and arms Connection::set_timer() for the ping timeout instead.
+    virtual void on_idle(Connection& connection);
+
+    /// The timer set with Connection::set_timer() expired.
+    virtual void on_timer(Connection&) {}
+
+    /// The send queue went past limits.max_send_queue_bytes. Default (echo): the engine
+    /// stops reading from the connection until the queue drains (back-pressure) and closes it
+    /// after timeouts.send_stall_s. Return true to keep that default; chat closes the
+    /// connection with "Max SendQ exceeded" and returns false.
+    virtual bool on_send_queue_full(Connection&) { return true; }
+
+    /// The connection is gone (called exactly once, after on_open).
+    virtual void on_close(Connection&, CloseReason) {}
+
+    /// Bytes written to a connection refused at accept time, before its close
+    /// (chat: "ERROR :Server full\r\n"). `reason` is rejected_limit or rejected_per_ip.
+    virtual std::string rejection_message(CloseReason) { return {}; }
+
+    /// Workload figures for the stats line and the metrics endpoint. Thread safe.
+    virtual void collect_metrics(std::vector<Metric>&) const {}
+
+    /// Config reload (chat: motd, flood limits ...). Called from a non-I/O thread; thread safe.
+    virtual void reload(const config::Config&) {}
+};
+
+}  // namespace hiconn::core
