@@ -65,16 +65,11 @@ void write(Level level, std::string_view message) {
     const auto now = std::chrono::system_clock::now();
     const auto t = std::chrono::system_clock::to_time_t(now);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
+    std::lock_guard lock(g_mutex);  // also guards std::gmtime's static result
+    const std::tm tm = *std::gmtime(&t);
     char stamp[40];
     std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-    std::lock_guard lock(g_mutex);
     std::FILE* out = g_file ? g_file : stderr;
     std::fprintf(out, "%s %-5s %.*s\n", stamp, to_string(level), static_cast<int>(message.size()),
                  message.data());
