@@ -1,4 +1,5 @@
-// Logging: one line per event with a timestamp and a level, to stderr or a file.
+// Logging: one line per event with a timestamp and a level, to stderr or a file with
+// size-based rotation (spdlog underneath; no spdlog type leaks out of this header).
 // Thread safe. The call sites only build a string when the level is enabled:
 //   if (log::enabled(log::Level::debug)) log::debug("...");
 #pragma once
@@ -29,5 +30,13 @@ inline void debug(std::string_view m) { write(Level::debug, m); }
 inline void info(std::string_view m) { write(Level::info, m); }
 inline void warn(std::string_view m) { write(Level::warn, m); }
 inline void error(std::string_view m) { write(Level::error, m); }
+
+/// For errors that can repeat thousands of times a second (accept failures, ...): the first
+/// occurrence of `key` in a 10 s window is written at once, the following ones are counted
+/// and reported with the next line for that key or by flush_limited(), as
+/// "accept failed: EMFILE (x1234 in the last 10 s)". `key` should be a constant.
+void write_limited(Level level, std::string_view key, std::string_view message);
+/// Writes the summaries owed for windows that have ended. Called once a second (daemon tick).
+void flush_limited();
 
 }  // namespace hiconn::log

@@ -1,0 +1,100 @@
+// The HTTP admin endpoint (stats.http): GET /metrics (Prometheus text), GET /stats (JSON),
+// POST /pause, /continue, /reload. Boost.Beast on an io_context the daemon owns, one
+// session per connection, each on its own strand.
+//
+// Who may do what:
+//   GET  /metrics, /stats          anyone who can reach the address (bind it accordingly)
+//   POST /pause, /continue, /reload  loopback (127.0.0.0/8, ::1) and stats.http.allow
+//                                   entries (addresses or CIDR networks), else 403; with
+//                                   stats.http.token set also "Authorization: Bearer TOKEN",
+//                                   else 401
+// Limits: 8 KiB of request headers, 4 KiB of body, 10 s to receive a request, 64 sessions.
+#pragma once
+
+#include "app/metrics_text.hpp"
+#include "config/config.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace hiconn::app {
+
+/// What the endpoint drives, without depending on Daemon. Every callback must be thread safe.
+struct AdminCallbacks {
+    std::function<MetricsSample()> sample;  ///< the current figures
+    std::function<void()> pause;            ///< stop accepting
+    std::function<void()> resume;           ///< accept again
+    std::function<bool()> reload;           ///< re-read the config; false = invalid, old kept
+};
+
+/// Who may POST admin controls: loopback always, plus the allow list; and the token.
+class AdminAccess {
+public:
+    /// Throws std::invalid_argument naming an allow entry that is neither an address nor
+    /// an ADDRESS/PREFIX network.
+    AdminAccess(const std::vector<std::string>& allow, std::string token);
+
+    /// Loopback or listed. IPv4-mapped IPv6 peers are judged as IPv4.
+    bool address_allowed(const boost::asio::ip::address& peer) const;
+    /// True when no token is configured or `authorization` is "Bearer TOKEN".
+    bool token_accepted(std::string_view authorization) const;
+    bool token_required() const { return !token_.empty(); }
+
+private:
+    struct Network {
+        boost::asio::ip::address address;
+        unsigned prefix;
+    };
+    std::vector<Network> allow_;
+    std::string token_;
+};
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+/// The routing and access decisions for one parsed request: a pure function of its inputs
+/// (and the callbacks' effects), so it is unit-tested without sockets.
+HttpResponse respond(const HttpRequest& request, const boost::asio::ip::address& peer,
+                     const AdminAccess& access, const AdminCallbacks& callbacks);
+
+class AdminHttp {
+public:
+    /// `io` must outlive the object; it may be run by one or several threads.
+    AdminHttp(boost::asio::io_context& io, const config::HttpStatsConfig& config,
+              AdminCallbacks callbacks);
+    ~AdminHttp();
+    AdminHttp(const AdminHttp&) = delete;
+    AdminHttp& operator=(const AdminHttp&) = delete;
+
+    /// Binds stats.http.address:port and starts accepting. Throws std::runtime_error naming
+    /// the address (or std::invalid_argument for a bad allow entry).
+    void start();
+    /// Closes the listener and every open session. Thread safe, idempotent.
+    void stop();
+    /// New allow list and token (a reload); address and port changes need a restart.
+    /// Thread safe. Throws std::invalid_argument like the constructor.
+    void apply(const config::HttpStatsConfig& config);
+    /// The bound address (the actual port when stats.http.port is 0).
+    boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+    static constexpr std::size_t header_limit = 8 * 1024;
+    static constexpr std::size_t body_limit = 4 * 1024;
+    static constexpr int request_timeout_s = 10;
+    static constexpr std::size_t max_sessions = 64;
+
+private:
+    struct Impl;
+    class Session;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace hiconn::app
