@@ -1,0 +1,43 @@
+// A channel and its members. Guarded by ChatServer's mutex, like all of ServerState.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace hiconn::chat {
+
+class Client;
+
+struct MemberFlags {
+    bool op = false;     ///< "@": channel operator (the creator, or given +o)
+    bool voice = false;  ///< "+": may speak in a +m channel
+};
+
+struct Channel {
+    std::string name;                ///< as first created (its case kept)
+    std::int64_t created = 0;        ///< unix time (329)
+    std::string topic;
+    std::string topic_setter;        ///< "nick!user@host" (333)
+    std::int64_t topic_time = 0;
+
+    // Channel modes (RFC 2811 4.2); +n and +t are on for a new channel.
+    bool no_external = true;         ///< +n
+    bool topic_ops_only = true;      ///< +t
+    bool moderated = false;          ///< +m
+    bool invite_only = false;        ///< +i
+    bool secret = false;             ///< +s
+    std::string key;                 ///< +k (empty = none)
+    std::uint32_t limit = 0;         ///< +l (0 = none)
+
+    std::unordered_map<Client*, MemberFlags> members;
+    std::unordered_set<std::string> invited;   ///< casemapped nicks INVITEd (cleared on join)
+
+    /// "+ntk key" (the key only when `show_key`, i.e. for members).
+    std::string mode_string(bool show_key) const;
+    /// "@" for operators, "+" for voiced, "" otherwise.
+    static const char* prefix_of(const MemberFlags& flags) noexcept;
+};
+
+}  // namespace hiconn::chat

@@ -1,0 +1,253 @@
+#include "workloads/chat/chat_server.hpp"
+
+#include "core/log.hpp"
+#include "workloads/chat/command_table.hpp"
+#include "workloads/chat/irc_line.hpp"
+#include "workloads/chat/message.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+namespace hiconn::chat {
+
+namespace {
+
+std::int64_t steady_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::string closing_link(const Client& client, std::string_view reason) {
+    std::string line = "ERROR :Closing Link: ";
+    line += client.host();
+    line += " (";
+    line += reason;
+    line += ")\r\n";
+    return line;
+}
+
+// What channel peers see when a connection ends without a QUIT command.
+const char* quit_message_for(core::CloseReason reason) {
+    switch (reason) {
+    case core::CloseReason::peer_closed: return "Connection closed";
+    case core::CloseReason::io_error: return "Read error";
+    case core::CloseReason::first_data_timeout: return "Registration timeout";
+    case core::CloseReason::idle_timeout: return "Ping timeout";
+    case core::CloseReason::send_stall:
+    case core::CloseReason::send_queue_full: return "Max SendQ exceeded";
+    case core::CloseReason::server_stop: return "Server shutting down";
+    default: return "Connection closed";
+    }
+}
+
+}  // namespace
+
+ChatServer::ChatServer(const config::Config& config)
+    : max_line_bytes_(config.chat.max_line_bytes),
+      flood_rate_(config.chat.flood.messages_per_second),
+      flood_burst_(config.chat.flood.burst),
+      flood_max_queued_(config.chat.flood.max_queued),
+      ping_timeout_s_(config.chat.ping_timeout_s),
+      clock_(steady_ms) {
+    state_.settings = Settings::from(config.chat);
+}
+
+Client& ChatServer::open(std::unique_ptr<ClientLink> link) {
+    auto client = std::make_shared<Client>(std::move(link), max_line_bytes_);
+    Client& ref = *client;
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.clients.emplace(&ref, std::move(client));
+    return ref;
+}
+
+std::size_t ChatServer::client_count() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return state_.clients.size();
+}
+
+FloodControl::Limits ChatServer::flood_limits() const {
+    return {flood_rate_.load(std::memory_order_relaxed), flood_burst_.load(std::memory_order_relaxed),
+            flood_max_queued_.load(std::memory_order_relaxed)};
+}
+
+void ChatServer::on_data(Client& client, std::string_view bytes) {
+    if (client.closing) return;
+    auto status = client.framer.feed(bytes, [&](LineFramer::Event event, std::string_view line) {
+        return on_line(client, event, line);
+    });
+    if (status == LineFramer::Status::overflow && !client.closing)
+        quit(client, "Input line was too long", core::CloseReason::workload);
+}
+
+bool ChatServer::on_line(Client& client, LineFramer::Event event, std::string_view line) {
+    client.awaiting_pong = false;  // any line shows the client is alive
+    if (event == LineFramer::Event::too_long) {
+        // Answered at once, not through flood control: the line is gone already.
+        Outbox out(client);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            out.to_self(IrcLine(state_.settings.server_name, Numeric::ERR_INPUTTOOLONG,
+                                client.nick_or_star())
+                            .trailing("Input line was too long")
+                            .finish());
+        }
+        out.dispatch();
+        return !client.closing;
+    }
+    const FloodControl::Limits limits = flood_limits();
+    if (client.flood.has_delayed() || !client.flood.try_take(now_ms(), limits)) {
+        if (!client.flood.delay(line, limits)) {
+            quit(client, "Excess Flood", core::CloseReason::workload);
+            return false;
+        }
+        arm_timer(client);
+        return true;
+    }
+    run_line(client, line);
+    return !client.closing;
+}
+
+void ChatServer::run_line(Client& client, std::string_view line) {
+    Message message;
+    ParseResult parsed = parse_message(line, message);
+    if (parsed == ParseResult::empty || parsed == ParseResult::nul_byte) return;
+
+    Outbox out(client);
+    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}};
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (parsed == ParseResult::no_command) {
+            if (!message.command.empty())
+                ctx.reply(ctx.numeric(Numeric::ERR_UNKNOWNCOMMAND).arg(message.command)
+                              .trailing("Unknown command"));
+        } else {
+            dispatch_command(ctx, message);
+        }
+        if (ctx.close.requested) state_.detach(client, ctx.close.quit_message, out);
+    }
+    if (!ctx.close.requested) {
+        out.dispatch();
+        return;
+    }
+    // The replies so far (e.g. 464), then the ERROR, then the close.
+    std::string last = out.take_self();
+    last += closing_link(client, ctx.close.reason);
+    client.closing = true;
+    out.dispatch();
+    client.link().enqueue(core::make_shared_buffer(std::move(last)));
+    client.link().cancel_timer();
+    client.link().close(ctx.close.kind);
+}
+
+void ChatServer::quit(Client& client, std::string_view reason, core::CloseReason kind) {
+    if (client.closing) return;
+    client.closing = true;  // first: a send below may call back (on_send_queue_full)
+    if (log::enabled(log::Level::debug))
+        log::debug("chat: closing " + client.host() + " (" + std::string(reason) + ")");
+    Outbox out(client);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        state_.detach(client, reason, out);
+    }
+    out.dispatch();
+    client.link().enqueue(core::make_shared_buffer(closing_link(client, reason)));
+    client.link().cancel_timer();
+    client.link().close(kind);
+}
+
+void ChatServer::on_idle(Client& client) {
+    if (client.closing) return;
+    const std::int64_t now = now_ms();
+    if (client.awaiting_pong) {
+        if (now >= client.pong_deadline_ms)
+            quit(client, "Ping timeout: " + std::to_string(ping_timeout_s_.load()) + " seconds",
+                 core::CloseReason::idle_timeout);
+        return;
+    }
+    std::string ping;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ping = IrcLine("", "PING").trailing(state_.settings.server_name).finish();
+    }
+    client.awaiting_pong = true;
+    client.pong_deadline_ms = now + std::int64_t(ping_timeout_s_.load()) * 1000;
+    client.link().enqueue(core::make_shared_buffer(std::move(ping)));
+    arm_timer(client);
+}
+
+void ChatServer::on_timer(Client& client) {
+    if (client.closing) return;
+    const FloodControl::Limits limits = flood_limits();
+    while (client.flood.has_delayed() && client.flood.try_take(now_ms(), limits)) {
+        std::string line = client.flood.pop_delayed();
+        run_line(client, line);
+        if (client.closing) return;
+    }
+    if (client.awaiting_pong && now_ms() >= client.pong_deadline_ms) {
+        quit(client, "Ping timeout: " + std::to_string(ping_timeout_s_.load()) + " seconds",
+             core::CloseReason::idle_timeout);
+        return;
+    }
+    arm_timer(client);
+}
+
+void ChatServer::arm_timer(Client& client) {
+    if (client.flood.has_delayed()) {
+        client.link().set_timer(1);  // the timer's resolution; refills at least one token/s
+    } else if (client.awaiting_pong) {
+        std::int64_t left_ms = client.pong_deadline_ms - now_ms();
+        auto seconds = static_cast<std::uint32_t>(std::max<std::int64_t>(1, (left_ms + 999) / 1000));
+        client.link().set_timer(seconds);
+    } else {
+        client.link().cancel_timer();
+    }
+}
+
+void ChatServer::on_send_queue_full(Client& client) {
+    quit(client, "Max SendQ exceeded", core::CloseReason::send_queue_full);
+}
+
+void ChatServer::on_close(Client& client, core::CloseReason reason) {
+    client.closing = true;
+    Outbox out(client);
+    ClientPtr keep;  // freed after the lock is released (it releases the connection)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        state_.detach(client, quit_message_for(reason), out);
+        auto it = state_.clients.find(&client);
+        if (it != state_.clients.end()) {
+            keep = std::move(it->second);
+            state_.clients.erase(it);
+        }
+    }
+    out.dispatch();
+}
+
+void ChatServer::reload(const config::Config& config) {
+    Settings settings = Settings::from(config.chat);  // reads the MOTD file outside the lock
+    flood_rate_ = config.chat.flood.messages_per_second;
+    flood_burst_ = config.chat.flood.burst;
+    flood_max_queued_ = config.chat.flood.max_queued;
+    ping_timeout_s_ = config.chat.ping_timeout_s;
+    std::lock_guard<std::mutex> lock(mutex_);
+    settings.created = state_.settings.created;
+    state_.settings = std::move(settings);
+}
+
+void ChatServer::collect_metrics(std::vector<core::Metric>& out) const {
+    std::size_t clients, channels;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        clients = state_.registered;
+        channels = state_.channels.size();
+    }
+    out.push_back({"chat_clients", "Registered IRC clients", false, double(clients)});
+    out.push_back({"chat_channels", "IRC channels", false, double(channels)});
+    out.push_back({"chat_messages_total", "PRIVMSG/NOTICE messages accepted (per target)", true,
+                   double(counters_.messages.load(std::memory_order_relaxed))});
+    out.push_back({"chat_deliveries_total", "PRIVMSG/NOTICE lines queued to recipients", true,
+                   double(counters_.deliveries.load(std::memory_order_relaxed))});
+}
+
+}  // namespace hiconn::chat

@@ -1,0 +1,78 @@
+// The chat protocol engine, independent of sockets: per-client session logic (framing,
+// flood control, idle PING / ping timeout, quitting) and the shared state behind ONE
+// mutex. A line is parsed outside the lock, its command runs under the lock into an
+// Outbox, and the Outbox is delivered after the lock is released.
+//
+// Thread safety: the on_* members are "in loop" for the client they name (call them on
+// that client's thread); open(), reload(), collect_metrics() and the counters are thread safe.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/stats.hpp"
+#include "workloads/chat/client.hpp"
+#include "workloads/chat/context.hpp"
+#include "workloads/chat/server_state.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+namespace hiconn::chat {
+
+class ChatServer {
+public:
+    explicit ChatServer(const config::Config& config);
+    ChatServer(const ChatServer&) = delete;
+    ChatServer& operator=(const ChatServer&) = delete;
+
+    /// A new connection. The server keeps the client until on_close().
+    Client& open(std::unique_ptr<ClientLink> link);
+    /// Bytes from the client.
+    void on_data(Client& client, std::string_view bytes);
+    /// Nothing moved for timeouts.idle_s: send a PING, expect an answer within ping_timeout_s.
+    void on_idle(Client& client);
+    /// The client's link timer fired (flood delay, ping timeout).
+    void on_timer(Client& client);
+    /// The client's send queue passed limits.max_send_queue_bytes: close it (Max SendQ exceeded).
+    void on_send_queue_full(Client& client);
+    /// The connection is gone: peers see the QUIT (if not sent already), the client is freed.
+    void on_close(Client& client, core::CloseReason reason);
+
+    /// Settings (MOTD, password, limits, flood) from a new config. Thread safe.
+    void reload(const config::Config& config);
+    /// chat_clients, chat_channels, chat_messages_total, chat_deliveries_total. Thread safe.
+    void collect_metrics(std::vector<core::Metric>& out) const;
+
+    /// Monotonic milliseconds (flood control, ping timeout); tests install a fake clock.
+    void set_clock(std::function<std::int64_t()> monotonic_ms) { clock_ = std::move(monotonic_ms); }
+    /// Connected clients (registered or not). Thread safe.
+    std::size_t client_count() const;
+
+private:
+    bool on_line(Client& client, LineFramer::Event event, std::string_view line);
+    void run_line(Client& client, std::string_view line);
+    /// Server-side close: peers see QUIT `reason`, the client gets
+    /// "ERROR :Closing Link: host (reason)". In loop.
+    void quit(Client& client, std::string_view reason, core::CloseReason kind);
+    /// Sets the link timer to the next flood release or ping deadline.
+    void arm_timer(Client& client);
+    FloodControl::Limits flood_limits() const;
+    std::int64_t now_ms() const { return clock_(); }
+
+    mutable std::mutex mutex_;
+    ServerState state_;                 // guarded by mutex_
+    ChatCounters counters_;
+
+    std::size_t max_line_bytes_;        // fixed at start (framing)
+    std::atomic<std::uint32_t> flood_rate_;
+    std::atomic<std::uint32_t> flood_burst_;
+    std::atomic<std::uint32_t> flood_max_queued_;
+    std::atomic<std::uint32_t> ping_timeout_s_;
+    std::function<std::int64_t()> clock_;
+};
+
+}  // namespace hiconn::chat

@@ -1,0 +1,73 @@
+// One connected IRC client. Two kinds of members, kept apart so that the threading rule is
+// visible in the type:
+//   - the session (link, framer, flood control, ping state): "in loop", touched only on the
+//     client's own I/O thread;
+//   - `state` (nick, user, channels, ...): shared with every I/O thread and guarded by
+//     ChatServer's mutex (read or write it only with that lock held).
+// Clients are shared_ptr-owned: ServerState::clients holds each one until its connection
+// closes, and deliveries posted to its thread hold it until they run.
+#pragma once
+
+#include "workloads/chat/client_link.hpp"
+#include "workloads/chat/flood_control.hpp"
+#include "workloads/chat/line_framer.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hiconn::chat {
+
+struct Channel;
+
+/// Guarded by ChatServer's mutex.
+struct ClientState {
+    std::string nick;             ///< empty until NICK
+    std::string user;             ///< from USER
+    std::string realname;
+    std::string away;             ///< empty = not away
+    std::string password;         ///< from PASS, until registration
+    std::vector<Channel*> channels;
+    bool registered = false;
+    bool cap_negotiating = false; ///< CAP LS seen, CAP END not yet: registration waits
+    bool invisible = false;       ///< user mode +i
+    bool detached = false;        ///< removed from nicks and channels (quit)
+    std::uint64_t mark = 0;       ///< ServerState::peers_of() de-duplication
+};
+
+class Client : public std::enable_shared_from_this<Client> {
+public:
+    Client(std::unique_ptr<ClientLink> link, std::size_t max_line_bytes);
+
+    // ---- immutable after construction: any thread ----
+    /// The host shown in prefixes: the peer's IP ("0::1" for IPv6 "::1": a host must not
+    /// start with ':' in IRC).
+    const std::string& host() const noexcept { return host_; }
+    std::size_t thread_index() const noexcept { return thread_; }
+    /// Thread safe (posting only).
+    ClientLink& link() noexcept { return *link_; }
+
+    // ---- guarded by ChatServer's mutex ----
+    ClientState state;
+    /// "nick!user@host" (lock held).
+    std::string prefix() const;
+    /// The nick, or "*" before NICK (lock held) -- the target of numeric replies.
+    const std::string& nick_or_star() const;
+
+    // ---- in loop ----
+    LineFramer framer;
+    FloodControl flood;
+    bool closing = false;          ///< quit/closed: nothing more is read or sent
+    bool awaiting_pong = false;    ///< an idle PING went out
+    std::int64_t pong_deadline_ms = 0;
+
+private:
+    std::unique_ptr<ClientLink> link_;
+    std::string host_;
+    std::size_t thread_;
+};
+
+using ClientPtr = std::shared_ptr<Client>;
+
+}  // namespace hiconn::chat

@@ -1,0 +1,78 @@
+#include "workloads/chat/command_table.hpp"
+
+#include "workloads/chat/commands.hpp"
+
+#include <array>
+
+namespace hiconn::chat {
+
+namespace {
+
+// Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
+// more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
+// Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
+constexpr std::array<CommandSpec, 23> commands{{
+    // registration
+    {"CAP", 1, false, handle_cap},
+    {"PASS", 1, false, handle_pass},
+    {"NICK", 0, false, handle_nick},
+    {"USER", 4, false, handle_user},
+    // ping / misc
+    {"PING", 1, false, handle_ping},
+    {"PONG", 0, false, handle_pong},
+    {"QUIT", 0, false, handle_quit},
+    // channels
+    {"JOIN", 1, true, handle_join},
+    {"PART", 1, true, handle_part},
+    {"TOPIC", 1, true, handle_topic},
+    {"NAMES", 0, true, handle_names},
+    {"LIST", 0, true, handle_list},
+    {"KICK", 2, true, handle_kick},
+    {"INVITE", 2, true, handle_invite},
+    // messaging
+    {"PRIVMSG", 0, true, handle_privmsg},
+    {"NOTICE", 0, true, handle_notice},
+    // queries
+    {"WHO", 0, true, handle_who},
+    {"WHOIS", 1, true, handle_whois},
+    {"ISON", 1, true, handle_ison},
+    {"AWAY", 0, true, handle_away},
+    {"LUSERS", 0, true, handle_lusers},
+    {"MOTD", 0, true, handle_motd},
+    // modes
+    {"MODE", 1, true, handle_mode},
+}};
+
+}  // namespace
+
+const CommandSpec* find_command(std::string_view name) {
+    for (const CommandSpec& spec : commands)
+        if (spec.name == name) return &spec;
+    return nullptr;
+}
+
+void dispatch_command(Context& ctx, const Message& message) {
+    const CommandSpec* spec = find_command(message.command);
+    const bool registered = ctx.me().registered;
+    if (spec == nullptr) {
+        if (!registered)
+            ctx.reply(ctx.numeric(Numeric::ERR_NOTREGISTERED).trailing("You have not registered"));
+        else
+            ctx.reply(ctx.numeric(Numeric::ERR_UNKNOWNCOMMAND).arg(message.command)
+                          .trailing("Unknown command"));
+        return;
+    }
+    if (spec->needs_registration && !registered) {
+        ctx.reply(ctx.numeric(Numeric::ERR_NOTREGISTERED).trailing("You have not registered"));
+        return;
+    }
+    if (message.params.size() < spec->min_params) {
+        ctx.reply(ctx.numeric(Numeric::ERR_NEEDMOREPARAMS).arg(spec->name)
+                      .trailing("Not enough parameters"));
+        return;
+    }
+    spec->handler(ctx, message);
+}
+
+}  // namespace hiconn::chat
+

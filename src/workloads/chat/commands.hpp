@@ -1,0 +1,55 @@
+// The command handlers, one file per family. Each runs with ChatServer's lock held, after
+// the command table checked registration and the minimum parameter count.
+#pragma once
+
+#include "workloads/chat/context.hpp"
+#include "workloads/chat/message.hpp"
+
+namespace hiconn::chat {
+
+// commands_registration.cpp
+void handle_cap(Context&, const Message&);
+void handle_pass(Context&, const Message&);
+void handle_nick(Context&, const Message&);
+void handle_user(Context&, const Message&);
+
+// commands_channel.cpp
+void handle_join(Context&, const Message&);
+void handle_part(Context&, const Message&);
+void handle_topic(Context&, const Message&);
+void handle_names(Context&, const Message&);
+void handle_list(Context&, const Message&);
+void handle_kick(Context&, const Message&);
+void handle_invite(Context&, const Message&);
+
+// commands_messaging.cpp
+void handle_privmsg(Context&, const Message&);
+void handle_notice(Context&, const Message&);
+
+// commands_query.cpp
+void handle_who(Context&, const Message&);
+void handle_whois(Context&, const Message&);
+void handle_ison(Context&, const Message&);
+void handle_away(Context&, const Message&);
+void handle_lusers(Context&, const Message&);
+void handle_motd(Context&, const Message&);
+
+// commands_mode.cpp
+void handle_mode(Context&, const Message&);
+
+// commands_misc.cpp
+void handle_ping(Context&, const Message&);
+void handle_pong(Context&, const Message&);
+void handle_quit(Context&, const Message&);
+
+// Shared replies.
+/// 353 lines (split to fit 512 bytes) and 366 for one channel.
+void send_names(Context&, Channel&);
+/// 251, 252 is never sent (no server operators), 254, 255.
+void send_lusers(Context&);
+/// 375/372/376 or 422.
+void send_motd(Context&);
+/// Splits "a,b,c" (empty items dropped).
+std::vector<std::string_view> split_list(std::string_view text);
+
+}  // namespace hiconn::chat

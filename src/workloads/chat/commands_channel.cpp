@@ -1,0 +1,277 @@
+// Channel membership and channel information: JOIN, PART, TOPIC, NAMES, LIST, KICK, INVITE
+// (RFC 2812 3.2, RFC 2811).
+#include "workloads/chat/casemap.hpp"
+#include "workloads/chat/commands.hpp"
+
+namespace hiconn::chat {
+
+namespace {
+
+void no_such_channel(Context& ctx, std::string_view name) {
+    ctx.reply(ctx.numeric(Numeric::ERR_NOSUCHCHANNEL).arg(name).trailing("No such channel"));
+}
+
+void not_on_channel(Context& ctx, std::string_view name) {
+    ctx.reply(ctx.numeric(Numeric::ERR_NOTONCHANNEL).arg(name)
+                  .trailing("You're not on that channel"));
+}
+
+void part_all(Context& ctx, std::string_view reason) {
+    while (!ctx.me().channels.empty()) {
+        Channel& channel = *ctx.me().channels.back();
+        IrcLine line = ctx.from_me("PART").arg(channel.name);
+        if (!reason.empty()) line.trailing(reason);
+        ctx.state.broadcast(channel, core::make_shared_buffer(line.finish()), ctx.out, nullptr);
+        ctx.state.leave(ctx.client, channel);
+    }
+}
+
+void send_topic(Context& ctx, const Channel& channel) {
+    if (channel.topic.empty()) {
+        ctx.reply(ctx.numeric(Numeric::RPL_NOTOPIC).arg(channel.name).trailing("No topic is set"));
+        return;
+    }
+    ctx.reply(ctx.numeric(Numeric::RPL_TOPIC).arg(channel.name).trailing(channel.topic));
+    ctx.reply(ctx.numeric(Numeric::RPL_TOPICWHOTIME).arg(channel.name).arg(channel.topic_setter)
+                  .arg(std::to_string(channel.topic_time)));
+}
+
+bool is_member(const Channel& channel, Client& client) {
+    return channel.members.count(&client) != 0;
+}
+
+}  // namespace
+
+void send_names(Context& ctx, Channel& channel) {
+    // 353 lines, as many names per line as fit in 512 bytes with the prefix and CRLF.
+    const char* kind = channel.secret ? "@" : "=";
+    auto start = [&] { return ctx.numeric(Numeric::RPL_NAMREPLY).arg(kind).arg(channel.name); };
+    const bool see_all = is_member(channel, ctx.client);
+    std::size_t header = start().finish().size() + 2;  // + " :"
+    std::string names;
+    for (auto& [member, flags] : channel.members) {
+        if (!see_all && member->state.invisible) continue;
+        std::string entry = Channel::prefix_of(flags) + member->state.nick;
+        if (!names.empty() && header + names.size() + 1 + entry.size() > 512) {
+            ctx.reply(start().trailing(names));
+            names.clear();
+        }
+        if (!names.empty()) names += ' ';
+        names += entry;
+    }
+    if (!names.empty()) ctx.reply(start().trailing(names));
+    ctx.reply(ctx.numeric(Numeric::RPL_ENDOFNAMES).arg(channel.name).trailing("End of NAMES list"));
+}
+
+void handle_join(Context& ctx, const Message& m) {
+    if (m.params[0] == "0") {  // RFC 2812 3.2.1: leave every channel
+        part_all(ctx, "Left all channels");
+        return;
+    }
+    std::vector<std::string_view> names = split_list(m.params[0]);
+    std::vector<std::string_view> keys =
+        m.params.size() > 1 ? split_list(m.params[1]) : std::vector<std::string_view>{};
+    const Settings& s = ctx.settings();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        std::string_view name = names[i];
+        std::string_view key = i < keys.size() ? keys[i] : std::string_view{};
+        if (!valid_channel_name(name, s.max_channel_length)) {
+            no_such_channel(ctx, name);
+            continue;
+        }
+        Channel* channel = ctx.state.find_channel(name);
+        if (channel != nullptr && is_member(*channel, ctx.client)) continue;
+        if (ctx.me().channels.size() >= s.max_channels_per_client) {
+            ctx.reply(ctx.numeric(Numeric::ERR_TOOMANYCHANNELS).arg(name)
+                          .trailing("You have joined too many channels"));
+            continue;
+        }
+        if (channel != nullptr) {
+            bool invited = channel->invited.count(irc_lower(ctx.me().nick)) != 0;
+            if (channel->invite_only && !invited) {
+                ctx.reply(ctx.numeric(Numeric::ERR_INVITEONLYCHAN).arg(channel->name)
+                              .trailing("Cannot join channel (+i)"));
+                continue;
+            }
+            if (!channel->key.empty() && key != channel->key) {
+                ctx.reply(ctx.numeric(Numeric::ERR_BADCHANNELKEY).arg(channel->name)
+                              .trailing("Cannot join channel (+k)"));
+                continue;
+            }
+            if (channel->limit != 0 && channel->members.size() >= channel->limit) {
+                ctx.reply(ctx.numeric(Numeric::ERR_CHANNELISFULL).arg(channel->name)
+                              .trailing("Cannot join channel (+l)"));
+                continue;
+            }
+        }
+        Channel& joined = ctx.state.join(ctx.client, channel, name, ctx.now);
+        SharedBuffer line = core::make_shared_buffer(ctx.from_me("JOIN").arg(joined.name).finish());
+        ctx.state.broadcast(joined, line, ctx.out, nullptr);
+        if (!joined.topic.empty()) send_topic(ctx, joined);
+        send_names(ctx, joined);
+    }
+}
+
+void handle_part(Context& ctx, const Message& m) {
+    std::string_view reason = m.params.size() > 1 ? std::string_view(m.params[1]) : std::string_view{};
+    for (std::string_view name : split_list(m.params[0])) {
+        Channel* channel = ctx.state.find_channel(name);
+        if (channel == nullptr) {
+            no_such_channel(ctx, name);
+            continue;
+        }
+        if (!is_member(*channel, ctx.client)) {
+            not_on_channel(ctx, channel->name);
+            continue;
+        }
+        IrcLine line = ctx.from_me("PART").arg(channel->name);
+        if (!reason.empty()) line.trailing(reason);
+        ctx.state.broadcast(*channel, core::make_shared_buffer(line.finish()), ctx.out, nullptr);
+        ctx.state.leave(ctx.client, *channel);
+    }
+}
+
+void handle_topic(Context& ctx, const Message& m) {
+    Channel* channel = ctx.state.find_channel(m.params[0]);
+    if (channel == nullptr) {
+        no_such_channel(ctx, m.params[0]);
+        return;
+    }
+    auto self = channel->members.find(&ctx.client);
+    const bool member = self != channel->members.end();
+    if (m.params.size() < 2) {  // a query
+        if (!member && channel->secret) {
+            not_on_channel(ctx, channel->name);
+            return;
+        }
+        send_topic(ctx, *channel);
+        return;
+    }
+    if (!member) {
+        not_on_channel(ctx, channel->name);
+        return;
+    }
+    if (channel->topic_ops_only && !self->second.op) {
+        ctx.reply(ctx.numeric(Numeric::ERR_CHANOPRIVSNEEDED).arg(channel->name)
+                      .trailing("You're not channel operator"));
+        return;
+    }
+    channel->topic = m.params[1];  // "TOPIC #c :" clears it
+    channel->topic_setter = ctx.client.prefix();
+    channel->topic_time = ctx.now;
+    SharedBuffer line = core::make_shared_buffer(
+        ctx.from_me("TOPIC").arg(channel->name).trailing(channel->topic).finish());
+    ctx.state.broadcast(*channel, line, ctx.out, nullptr);  // the setter sees it too
+}
+
+void handle_names(Context& ctx, const Message& m) {
+    if (m.params.empty()) {
+        // Without a channel: the client's own channels (listing every channel of a large
+        // server would be an amplification vector).
+        for (Channel* channel : ctx.me().channels) send_names(ctx, *channel);
+        ctx.reply(ctx.numeric(Numeric::RPL_ENDOFNAMES).arg("*").trailing("End of NAMES list"));
+        return;
+    }
+    for (std::string_view name : split_list(m.params[0])) {
+        Channel* channel = ctx.state.find_channel(name);
+        if (channel == nullptr || (channel->secret && !is_member(*channel, ctx.client))) {
+            ctx.reply(ctx.numeric(Numeric::RPL_ENDOFNAMES).arg(name).trailing("End of NAMES list"));
+            continue;
+        }
+        send_names(ctx, *channel);
+    }
+}
+
+void handle_list(Context& ctx, const Message& m) {
+    ctx.reply(ctx.numeric(Numeric::RPL_LISTSTART).arg("Channel").trailing("Users  Name"));
+    auto list_one = [&](Channel& channel) {
+        if (channel.secret && !is_member(channel, ctx.client)) return;
+        ctx.reply(ctx.numeric(Numeric::RPL_LIST).arg(channel.name)
+                      .arg(std::to_string(channel.members.size())).trailing(channel.topic));
+    };
+    if (m.params.empty()) {
+        for (auto& [key, channel] : ctx.state.channels) list_one(*channel);
+    } else {
+        for (std::string_view name : split_list(m.params[0]))
+            if (Channel* channel = ctx.state.find_channel(name)) list_one(*channel);
+    }
+    ctx.reply(ctx.numeric(Numeric::RPL_LISTEND).trailing("End of LIST"));
+}
+
+void handle_kick(Context& ctx, const Message& m) {
+    Channel* channel = ctx.state.find_channel(m.params[0]);
+    if (channel == nullptr) {
+        no_such_channel(ctx, m.params[0]);
+        return;
+    }
+    auto self = channel->members.find(&ctx.client);
+    if (self == channel->members.end()) {
+        not_on_channel(ctx, channel->name);
+        return;
+    }
+    if (!self->second.op) {
+        ctx.reply(ctx.numeric(Numeric::ERR_CHANOPRIVSNEEDED).arg(channel->name)
+                      .trailing("You're not channel operator"));
+        return;
+    }
+    const std::string reason = m.params.size() > 2 && !m.params[2].empty() ? m.params[2]
+                                                                           : ctx.me().nick;
+    for (std::string_view nick : split_list(m.params[1])) {
+        Client* target = ctx.state.find_nick(nick);
+        if (target == nullptr || !target->state.registered) {
+            ctx.reply(ctx.numeric(Numeric::ERR_NOSUCHNICK).arg(nick).trailing("No such nick/channel"));
+            continue;
+        }
+        if (!is_member(*channel, *target)) {
+            ctx.reply(ctx.numeric(Numeric::ERR_USERNOTINCHANNEL).arg(target->state.nick)
+                          .arg(channel->name).trailing("They aren't on that channel"));
+            continue;
+        }
+        SharedBuffer line = core::make_shared_buffer(ctx.from_me("KICK").arg(channel->name)
+                                                         .arg(target->state.nick).trailing(reason)
+                                                         .finish());
+        ctx.state.broadcast(*channel, line, ctx.out, nullptr);
+        const bool last = channel->members.size() == 1;
+        ctx.state.leave(*target, *channel);
+        if (last) return;  // the channel is gone (an operator kicked themselves out)
+    }
+}
+
+void handle_invite(Context& ctx, const Message& m) {
+    const std::string& nick = m.params[0];
+    const std::string& name = m.params[1];
+    Client* target = ctx.state.find_nick(nick);
+    if (target == nullptr || !target->state.registered) {
+        ctx.reply(ctx.numeric(Numeric::ERR_NOSUCHNICK).arg(nick).trailing("No such nick/channel"));
+        return;
+    }
+    Channel* channel = ctx.state.find_channel(name);
+    if (channel == nullptr) {
+        no_such_channel(ctx, name);
+        return;
+    }
+    auto self = channel->members.find(&ctx.client);
+    if (self == channel->members.end()) {
+        not_on_channel(ctx, channel->name);
+        return;
+    }
+    if (is_member(*channel, *target)) {
+        ctx.reply(ctx.numeric(Numeric::ERR_USERONCHANNEL).arg(target->state.nick).arg(channel->name)
+                      .trailing("is already on channel"));
+        return;
+    }
+    if (channel->invite_only && !self->second.op) {
+        ctx.reply(ctx.numeric(Numeric::ERR_CHANOPRIVSNEEDED).arg(channel->name)
+                      .trailing("You're not channel operator"));
+        return;
+    }
+    channel->invited.insert(irc_lower(target->state.nick));
+    ctx.reply(ctx.numeric(Numeric::RPL_INVITING).arg(target->state.nick).arg(channel->name));
+    ctx.out.to(*target, core::make_shared_buffer(
+                            ctx.from_me("INVITE").arg(target->state.nick).trailing(channel->name)
+                                .finish()));
+    if (!target->state.away.empty())
+        ctx.reply(ctx.numeric(Numeric::RPL_AWAY).arg(target->state.nick).trailing(target->state.away));
+}
+
+}  // namespace hiconn::chat

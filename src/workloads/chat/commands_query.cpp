@@ -1,0 +1,137 @@
+// Queries and information: WHO, WHOIS, ISON, AWAY, LUSERS, MOTD (RFC 2812 3.4, 3.6, 4.1, 4.9).
+#include "workloads/chat/commands.hpp"
+
+namespace hiconn::chat {
+
+namespace {
+
+bool shares_channel(Client& a, Client& b) {
+    for (Channel* channel : a.state.channels)
+        if (channel->members.count(&b) != 0) return true;
+    return false;
+}
+
+void who_reply(Context& ctx, std::string_view channel_name, Client& who, const MemberFlags* flags) {
+    std::string status = who.state.away.empty() ? "H" : "G";
+    if (flags != nullptr) status += Channel::prefix_of(*flags);
+    ctx.reply(ctx.numeric(Numeric::RPL_WHOREPLY)
+                  .arg(channel_name)
+                  .arg(who.state.user)
+                  .arg(who.host())
+                  .arg(ctx.settings().server_name)
+                  .arg(who.state.nick)
+                  .arg(status)
+                  .trailing("0 " + who.state.realname));
+}
+
+}  // namespace
+
+void send_lusers(Context& ctx) {
+    const ServerState& s = ctx.state;
+    const std::size_t visible = s.registered - s.invisible;
+    ctx.reply(ctx.numeric(Numeric::RPL_LUSERCLIENT)
+                  .trailing("There are " + std::to_string(visible) + " users and " +
+                            std::to_string(s.invisible) + " invisible on 1 servers"));
+    ctx.reply(ctx.numeric(Numeric::RPL_LUSERCHANNELS).arg(std::to_string(s.channels.size()))
+                  .trailing("channels formed"));
+    ctx.reply(ctx.numeric(Numeric::RPL_LUSERME)
+                  .trailing("I have " + std::to_string(s.registered) + " clients and 0 servers"));
+}
+
+void send_motd(Context& ctx) {
+    const Settings& s = ctx.settings();
+    if (s.motd.empty()) {
+        ctx.reply(ctx.numeric(Numeric::ERR_NOMOTD).trailing("MOTD File is missing"));
+        return;
+    }
+    ctx.reply(ctx.numeric(Numeric::RPL_MOTDSTART).trailing("- " + s.server_name + " Message of the day - "));
+    for (const std::string& line : s.motd)
+        ctx.reply(ctx.numeric(Numeric::RPL_MOTD).trailing("- " + line));
+    ctx.reply(ctx.numeric(Numeric::RPL_ENDOFMOTD).trailing("End of MOTD command"));
+}
+
+void handle_who(Context& ctx, const Message& m) {
+    const std::string mask = m.params.empty() ? std::string("*") : m.params[0];
+    if (!mask.empty() && mask[0] == '#') {
+        Channel* channel = ctx.state.find_channel(mask);
+        if (channel != nullptr) {
+            const bool member = channel->members.count(&ctx.client) != 0;
+            if (member || !channel->secret)
+                for (auto& [who, flags] : channel->members)
+                    if (member || !who->state.invisible) who_reply(ctx, channel->name, *who, &flags);
+        }
+    } else if (Client* who = ctx.state.find_nick(mask);
+               who != nullptr && who->state.registered &&
+               (!who->state.invisible || who == &ctx.client || shares_channel(ctx.client, *who))) {
+        const Channel* shown = who->state.channels.empty() ? nullptr : who->state.channels.front();
+        const MemberFlags* flags = shown ? &shown->members.at(who) : nullptr;
+        who_reply(ctx, shown ? std::string_view(shown->name) : std::string_view("*"), *who, flags);
+    }
+    // Masks other than a channel or an exact nick ("*", "0", wildcards) list nobody: a
+    // server-wide listing would let one client make the server send every user's details.
+    ctx.reply(ctx.numeric(Numeric::RPL_ENDOFWHO).arg(mask).trailing("End of WHO list"));
+}
+
+void handle_whois(Context& ctx, const Message& m) {
+    // "WHOIS server nick" names the server first; the last parameter is the nick list.
+    const std::string& nicks = m.params.back();
+    for (std::string_view nick : split_list(nicks)) {
+        Client* who = ctx.state.find_nick(nick);
+        if (who == nullptr || !who->state.registered) {
+            ctx.reply(ctx.numeric(Numeric::ERR_NOSUCHNICK).arg(nick).trailing("No such nick/channel"));
+            ctx.reply(ctx.numeric(Numeric::RPL_ENDOFWHOIS).arg(nick).trailing("End of WHOIS list"));
+            continue;
+        }
+        const ClientState& w = who->state;
+        ctx.reply(ctx.numeric(Numeric::RPL_WHOISUSER).arg(w.nick).arg(w.user).arg(who->host()).arg("*")
+                      .trailing(w.realname));
+        std::string channels;
+        for (Channel* channel : w.channels) {
+            if (channel->secret && channel->members.count(&ctx.client) == 0) continue;
+            if (!channels.empty()) channels += ' ';
+            channels += Channel::prefix_of(channel->members.at(who));
+            channels += channel->name;
+        }
+        if (!channels.empty())
+            ctx.reply(ctx.numeric(Numeric::RPL_WHOISCHANNELS).arg(w.nick).trailing(channels));
+        ctx.reply(ctx.numeric(Numeric::RPL_WHOISSERVER).arg(w.nick).arg(ctx.settings().server_name)
+                      .trailing(ctx.settings().network_name + " (hiconn)"));
+        if (!w.away.empty()) ctx.reply(ctx.numeric(Numeric::RPL_AWAY).arg(w.nick).trailing(w.away));
+        ctx.reply(ctx.numeric(Numeric::RPL_ENDOFWHOIS).arg(w.nick).trailing("End of WHOIS list"));
+    }
+}
+
+void handle_ison(Context& ctx, const Message& m) {
+    std::string online;
+    for (const std::string& param : m.params) {
+        // Nicks come as separate parameters or space-separated in a trailing one.
+        std::string_view rest = param;
+        while (!rest.empty()) {
+            std::size_t space = rest.find(' ');
+            std::string_view nick = rest.substr(0, space);
+            rest.remove_prefix(space == std::string_view::npos ? rest.size() : space + 1);
+            if (nick.empty()) continue;
+            Client* who = ctx.state.find_nick(nick);
+            if (who == nullptr || !who->state.registered) continue;
+            if (!online.empty()) online += ' ';
+            online += who->state.nick;
+        }
+    }
+    ctx.reply(ctx.numeric(Numeric::RPL_ISON).trailing(online));
+}
+
+void handle_away(Context& ctx, const Message& m) {
+    if (m.params.empty() || m.params[0].empty()) {
+        ctx.me().away.clear();
+        ctx.reply(ctx.numeric(Numeric::RPL_UNAWAY).trailing("You are no longer marked as being away"));
+        return;
+    }
+    ctx.me().away = m.params[0].substr(0, 300);
+    ctx.reply(ctx.numeric(Numeric::RPL_NOWAWAY).trailing("You have been marked as being away"));
+}
+
+void handle_lusers(Context& ctx, const Message&) { send_lusers(ctx); }
+
+void handle_motd(Context& ctx, const Message&) { send_motd(ctx); }
+
+}  // namespace hiconn::chat

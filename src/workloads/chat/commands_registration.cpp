@@ -1,0 +1,134 @@
+// Registration: CAP, PASS, NICK, USER and the welcome burst (RFC 2812 3.1, IRCv3 CAP).
+#include "workloads/chat/casemap.hpp"
+#include "workloads/chat/commands.hpp"
+
+namespace hiconn::chat {
+
+namespace {
+
+void send_welcome(Context& ctx) {
+    const Settings& s = ctx.settings();
+    ctx.reply(ctx.numeric(Numeric::RPL_WELCOME)
+                  .trailing("Welcome to the " + s.network_name + " Internet Relay Chat Network " +
+                            ctx.client.prefix()));
+    ctx.reply(ctx.numeric(Numeric::RPL_YOURHOST)
+                  .trailing("Your host is " + s.server_name + ", running version " + s.version));
+    ctx.reply(ctx.numeric(Numeric::RPL_CREATED).trailing("This server was created " + s.created));
+    ctx.reply(ctx.numeric(Numeric::RPL_MYINFO).arg(s.server_name).arg(s.version).arg("i")
+                  .arg("iklmnostv"));
+    ctx.reply(ctx.numeric(Numeric::RPL_ISUPPORT)
+                  .arg("CASEMAPPING=rfc1459")
+                  .arg("CHANTYPES=#")
+                  .arg("CHANMODES=,k,l,imnst")
+                  .arg("PREFIX=(ov)@+")
+                  .arg("NICKLEN=" + std::to_string(s.max_nick_length))
+                  .arg("CHANNELLEN=" + std::to_string(s.max_channel_length))
+                  .arg("CHANLIMIT=#:" + std::to_string(s.max_channels_per_client))
+                  .arg("NETWORK=" + s.network_name)
+                  .arg("MODES=4")
+                  .arg("STATUSMSG=")
+                  .trailing("are supported by this server"));
+    send_lusers(ctx);
+    send_motd(ctx);
+}
+
+// Completes registration once NICK and USER are in and CAP negotiation (if any) ended.
+void try_register(Context& ctx) {
+    ClientState& me = ctx.me();
+    if (me.registered || me.nick.empty() || me.user.empty() || me.cap_negotiating) return;
+    const std::string& password = ctx.settings().password;
+    if (!password.empty() && me.password != password) {
+        ctx.reply(ctx.numeric(Numeric::ERR_PASSWDMISMATCH).trailing("Password incorrect"));
+        ctx.request_close("Bad Password", "Bad Password");
+        return;
+    }
+    me.password.clear();
+    me.registered = true;
+    ++ctx.state.registered;
+    send_welcome(ctx);
+}
+
+}  // namespace
+
+void handle_cap(Context& ctx, const Message& m) {
+    const std::string sub = ascii_upper(m.params[0]);
+    ClientState& me = ctx.me();
+    // No capabilities are offered: LS and LIST are empty, every REQ is refused.
+    if (sub == "LS") {
+        if (!me.registered) me.cap_negotiating = true;
+        ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("LS").trailing(""));
+    } else if (sub == "LIST") {
+        ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("LIST").trailing(""));
+    } else if (sub == "REQ") {
+        if (!me.registered) me.cap_negotiating = true;
+        ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("NAK")
+                      .trailing(m.params.size() > 1 ? m.params[1] : ""));
+    } else if (sub == "END") {
+        me.cap_negotiating = false;
+        try_register(ctx);
+    } else {
+        ctx.reply(ctx.numeric(Numeric::ERR_INVALIDCAPCMD).arg(m.params[0])
+                      .trailing("Invalid CAP command"));
+    }
+}
+
+void handle_pass(Context& ctx, const Message& m) {
+    if (ctx.me().registered) {
+        ctx.reply(ctx.numeric(Numeric::ERR_ALREADYREGISTRED)
+                      .trailing("Unauthorized command (already registered)"));
+        return;
+    }
+    ctx.me().password = m.params[0];
+}
+
+void handle_nick(Context& ctx, const Message& m) {
+    if (m.params.empty() || m.params[0].empty()) {
+        ctx.reply(ctx.numeric(Numeric::ERR_NONICKNAMEGIVEN).trailing("No nickname given"));
+        return;
+    }
+    const std::string& nick = m.params[0];
+    if (!valid_nick(nick, ctx.settings().max_nick_length)) {
+        ctx.reply(ctx.numeric(Numeric::ERR_ERRONEUSNICKNAME).arg(nick).trailing("Erroneous nickname"));
+        return;
+    }
+    ClientState& me = ctx.me();
+    Client* holder = ctx.state.find_nick(nick);
+    if (holder != nullptr && holder != &ctx.client) {
+        ctx.reply(ctx.numeric(Numeric::ERR_NICKNAMEINUSE).arg(nick)
+                      .trailing("Nickname is already in use"));
+        return;
+    }
+    if (nick == me.nick) return;  // no change (a case change is a change)
+    if (!me.registered) {
+        ctx.state.set_nick(ctx.client, nick);
+        try_register(ctx);
+        return;
+    }
+    // Everyone sharing a channel sees the change once, and so does the client itself.
+    SharedBuffer line = core::make_shared_buffer(ctx.from_me("NICK").trailing(nick).finish());
+    ctx.out.to(ctx.client, line);
+    for (Client* peer : ctx.state.peers_of(ctx.client)) ctx.out.to(*peer, line);
+    ctx.state.set_nick(ctx.client, nick);
+}
+
+void handle_user(Context& ctx, const Message& m) {
+    ClientState& me = ctx.me();
+    if (me.registered) {
+        ctx.reply(ctx.numeric(Numeric::ERR_ALREADYREGISTRED)
+                      .trailing("Unauthorized command (already registered)"));
+        return;
+    }
+    if (m.params[0].empty()) {
+        ctx.reply(ctx.numeric(Numeric::ERR_NEEDMOREPARAMS).arg("USER").trailing("Not enough parameters"));
+        return;
+    }
+    // The user name goes into every prefix: keep it a short single word (USERLEN 10, as ircu).
+    std::string user = m.params[0].substr(0, 10);
+    for (char& c : user)
+        if (c == '@' || c == '!' || c == ':') c = '_';
+    me.user = "~" + user;  // '~': not verified by ident (RFC 1413), as every server marks it
+    me.realname = m.params[3];
+    try_register(ctx);
+}
+
+}  // namespace hiconn::chat

@@ -1,0 +1,63 @@
+// What a command handler works with. A Context lives while ChatServer's lock is held, so a
+// handler may read and change ServerState and any client's `state`; it never touches a
+// connection: replies and deliveries go into the Outbox, a close is only requested.
+#pragma once
+
+#include "core/stats.hpp"
+#include "workloads/chat/irc_line.hpp"
+#include "workloads/chat/outbox.hpp"
+#include "workloads/chat/server_state.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hiconn::chat {
+
+/// Workload counters (metrics), written with relaxed atomics.
+struct ChatCounters {
+    std::atomic<std::uint64_t> messages{0};    ///< PRIVMSG/NOTICE targets accepted
+    std::atomic<std::uint64_t> deliveries{0};  ///< lines of those queued to recipients
+};
+
+struct Context {
+    ServerState& state;
+    Client& client;
+    Outbox& out;
+    ChatCounters& counters;
+    std::int64_t now;                ///< unix time, seconds
+
+    /// Set by a handler that ends the connection (QUIT, wrong PASS).
+    struct CloseRequest {
+        bool requested = false;
+        std::string reason;          ///< in "ERROR :Closing Link: host (reason)"
+        std::string quit_message;    ///< what channel peers see in QUIT
+        core::CloseReason kind = core::CloseReason::workload;
+    } close;
+
+    const Settings& settings() const noexcept { return state.settings; }
+    ClientState& me() noexcept { return client.state; }
+
+    /// ":server NNN nick" -- finish it with arg()/trailing(), then reply().
+    IrcLine numeric(Numeric n) const {
+        return IrcLine(state.settings.server_name, n, client.nick_or_star());
+    }
+    /// ":nick!user@host COMMAND" -- a line from this client.
+    IrcLine from_me(std::string_view command) const { return IrcLine(client.prefix(), command); }
+    /// ":server COMMAND"
+    IrcLine from_server(std::string_view command) const {
+        return IrcLine(state.settings.server_name, command);
+    }
+    /// Sends a line to this client.
+    void reply(IrcLine& line) { out.to_self(line.finish()); }
+    void reply(IrcLine&& line) { out.to_self(line.finish()); }
+
+    void request_close(std::string reason, std::string quit_message) {
+        close.requested = true;
+        close.reason = std::move(reason);
+        close.quit_message = std::move(quit_message);
+    }
+};
+
+}  // namespace hiconn::chat

@@ -1,0 +1,43 @@
+// Per-client flood control (chat.flood): a token bucket refilled at messages_per_second up
+// to `burst`. A line that finds the bucket empty is delayed, not dropped; the delayed
+// lines are released as tokens come back. More than max_queued delayed lines is an
+// "Excess Flood". In loop.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace hiconn::chat {
+
+class FloodControl {
+public:
+    struct Limits {
+        std::uint32_t messages_per_second;
+        std::uint32_t burst;
+        std::uint32_t max_queued;
+    };
+
+    /// Takes a token at `now_ms` (monotonic). False: none left, delay the line.
+    bool try_take(std::int64_t now_ms, const Limits& limits);
+
+    bool has_delayed() const noexcept { return delayed_ && !delayed_->empty(); }
+    std::size_t delayed_count() const noexcept { return delayed_ ? delayed_->size() : 0; }
+    /// Queues a line; false when that makes more than limits.max_queued (Excess Flood).
+    bool delay(std::string_view line, const Limits& limits);
+    /// The oldest delayed line (has_delayed() must be true).
+    std::string pop_delayed();
+
+private:
+    void refill(std::int64_t now_ms, const Limits& limits);
+
+    double tokens_ = -1;                 // < 0: not started (a full bucket)
+    std::int64_t last_ms_ = 0;
+    // Allocated only while lines are delayed: an std::deque costs ~600 bytes even empty,
+    // more than the rest of an idle client.
+    std::unique_ptr<std::deque<std::string>> delayed_;
+};
+
+}  // namespace hiconn::chat

@@ -1,0 +1,85 @@
+// Every numeric reply the chat workload sends, with the document that defines it.
+// RFC 1459 / RFC 2812 unless noted; 005 from the ISUPPORT draft, 417 from the modern IRC
+// client protocol (ircdocs "Modern IRC"), 410 from the IRCv3 capability negotiation spec.
+#pragma once
+
+#include <cstddef>
+
+namespace hiconn::chat {
+
+enum class Numeric : int {
+    // Registration (RFC 2812 5.1)
+    RPL_WELCOME = 1,           ///< ":Welcome to the <network> Internet Relay Chat Network <nick>!<user>@<host>"
+    RPL_YOURHOST = 2,          ///< ":Your host is <server>, running version <ver>"
+    RPL_CREATED = 3,           ///< ":This server was created <date>"
+    RPL_MYINFO = 4,            ///< "<server> <version> <user modes> <channel modes>"
+    RPL_ISUPPORT = 5,          ///< "<token>... :are supported by this server" (draft-brocklesby-irc-isupport)
+
+    // Command replies (RFC 2812 5.1)
+    RPL_UMODEIS = 221,         ///< "<user mode string>"
+    RPL_LUSERCLIENT = 251,     ///< ":There are <n> users and <i> invisible on <s> servers"
+    RPL_LUSEROP = 252,         ///< "<n> :operator(s) online" (never sent: no server operators)
+    RPL_LUSERCHANNELS = 254,   ///< "<n> :channels formed"
+    RPL_LUSERME = 255,         ///< ":I have <n> clients and <s> servers"
+    RPL_AWAY = 301,            ///< "<nick> :<away message>"
+    RPL_ISON = 303,            ///< ":*1<nick> *( " " <nick> )"
+    RPL_UNAWAY = 305,          ///< ":You are no longer marked as being away"
+    RPL_NOWAWAY = 306,         ///< ":You have been marked as being away"
+    RPL_WHOISUSER = 311,       ///< "<nick> <user> <host> * :<real name>"
+    RPL_WHOISSERVER = 312,     ///< "<nick> <server> :<server info>"
+    RPL_ENDOFWHO = 315,        ///< "<name> :End of WHO list"
+    RPL_ENDOFWHOIS = 318,      ///< "<nick> :End of WHOIS list"
+    RPL_WHOISCHANNELS = 319,   ///< "<nick> :*( ( "@" / "+" ) <channel> " " )"
+    RPL_LISTSTART = 321,       ///< "Channel :Users  Name" (RFC 1459; dropped by RFC 2812, still sent by most servers)
+    RPL_LIST = 322,            ///< "<channel> <# visible> :<topic>"
+    RPL_LISTEND = 323,         ///< ":End of LIST"
+    RPL_CHANNELMODEIS = 324,   ///< "<channel> <mode> <mode params>"
+    RPL_CREATIONTIME = 329,    ///< "<channel> <creation time>" (not in the RFCs; every server sends it)
+    RPL_NOTOPIC = 331,         ///< "<channel> :No topic is set"
+    RPL_TOPIC = 332,           ///< "<channel> :<topic>"
+    RPL_TOPICWHOTIME = 333,    ///< "<channel> <nick> <set at>" (not in the RFCs; ircu/most servers)
+    RPL_INVITING = 341,        ///< "<nick> <channel>" (Modern IRC order; RFC 1459 had "<channel> <nick>")
+    RPL_WHOREPLY = 352,        ///< "<channel> <user> <host> <server> <nick> ( "H" / "G" ) ["@" / "+"] :<hopcount> <real name>"
+    RPL_NAMREPLY = 353,        ///< "( "=" / "*" / "@" ) <channel> :[ "@" / "+" ] <nick> *( " " [ "@" / "+" ] <nick> )"
+    RPL_ENDOFNAMES = 366,      ///< "<channel> :End of NAMES list"
+    RPL_ENDOFBANLIST = 368,    ///< "<channel> :End of channel ban list" (no bans kept; answers clients' "MODE #c b")
+    RPL_MOTD = 372,            ///< ":- <text>"
+    RPL_MOTDSTART = 375,       ///< ":- <server> Message of the day - "
+    RPL_ENDOFMOTD = 376,       ///< ":End of MOTD command"
+
+    // Errors (RFC 2812 5.2)
+    ERR_NOSUCHNICK = 401,        ///< "<nickname> :No such nick/channel"
+    ERR_NOSUCHCHANNEL = 403,     ///< "<channel name> :No such channel"
+    ERR_CANNOTSENDTOCHAN = 404,  ///< "<channel name> :Cannot send to channel"
+    ERR_TOOMANYCHANNELS = 405,   ///< "<channel name> :You have joined too many channels"
+    ERR_INVALIDCAPCMD = 410,     ///< "<command> :Invalid CAP command" (IRCv3 capability negotiation)
+    ERR_NORECIPIENT = 411,       ///< ":No recipient given (<command>)"
+    ERR_NOTEXTTOSEND = 412,      ///< ":No text to send"
+    ERR_INPUTTOOLONG = 417,      ///< ":Input line was too long" (Modern IRC)
+    ERR_UNKNOWNCOMMAND = 421,    ///< "<command> :Unknown command"
+    ERR_NOMOTD = 422,            ///< ":MOTD File is missing"
+    ERR_NONICKNAMEGIVEN = 431,   ///< ":No nickname given"
+    ERR_ERRONEUSNICKNAME = 432,  ///< "<nick> :Erroneous nickname"
+    ERR_NICKNAMEINUSE = 433,     ///< "<nick> :Nickname is already in use"
+    ERR_USERNOTINCHANNEL = 441,  ///< "<nick> <channel> :They aren't on that channel"
+    ERR_NOTONCHANNEL = 442,      ///< "<channel> :You're not on that channel"
+    ERR_USERONCHANNEL = 443,     ///< "<user> <channel> :is already on channel"
+    ERR_NOTREGISTERED = 451,     ///< ":You have not registered"
+    ERR_NEEDMOREPARAMS = 461,    ///< "<command> :Not enough parameters"
+    ERR_ALREADYREGISTRED = 462,  ///< ":Unauthorized command (already registered)"
+    ERR_PASSWDMISMATCH = 464,    ///< ":Password incorrect"
+    ERR_KEYSET = 467,            ///< "<channel> :Channel key already set"
+    ERR_CHANNELISFULL = 471,     ///< "<channel> :Cannot join channel (+l)"
+    ERR_UNKNOWNMODE = 472,       ///< "<char> :is unknown mode char to me for <channel>"
+    ERR_INVITEONLYCHAN = 473,    ///< "<channel> :Cannot join channel (+i)"
+    ERR_BADCHANNELKEY = 475,     ///< "<channel> :Cannot join channel (+k)"
+    ERR_CHANOPRIVSNEEDED = 482,  ///< "<channel> :You're not channel operator"
+    ERR_UMODEUNKNOWNFLAG = 501,  ///< ":Unknown MODE flag"
+    ERR_USERSDONTMATCH = 502,    ///< ":Cannot change mode for other users"
+};
+
+/// RFC 2812 / 1459 size limits.
+constexpr std::size_t max_line_bytes = 512;     ///< RFC 2812 2.3: a message, CRLF included
+constexpr std::size_t max_params = 15;          ///< RFC 2812 2.3: at most 15 parameters
+
+}  // namespace hiconn::chat

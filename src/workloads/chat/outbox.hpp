@@ -1,0 +1,54 @@
+// The lines one command produces, collected while ChatServer's lock is held and delivered
+// after it is released (a send may call back into the workload, e.g. on a full send queue).
+//
+// Lines for the client that ran the command are appended into one string and queued as one
+// buffer, in order. Lines for other clients keep their SharedBuffer: a channel message is
+// formatted once and the same immutable buffer is queued to every member. Recipients on
+// the current thread are served directly; for each other I/O thread ONE task is posted that
+// queues to all of its recipients there (a connection is only touched on its own thread).
+#pragma once
+
+#include "workloads/chat/client.hpp"
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hiconn::chat {
+
+class Outbox {
+public:
+    /// `self`: the client running the command (its lines are batched).
+    explicit Outbox(Client& self) : self_(self) {}
+
+    /// A line for the client running the command.
+    void to_self(std::string_view line) { self_bytes_.append(line); }
+    /// A line for any client (lock held: takes a reference to keep it alive).
+    void to(Client& client, const SharedBuffer& line);
+
+    /// Delivers everything (lock NOT held), on the self client's thread.
+    void dispatch();
+
+    /// Removes and returns the self client's lines (to send them last, before a close).
+    std::string take_self() {
+        std::string bytes = std::move(self_bytes_);
+        self_bytes_.clear();
+        return bytes;
+    }
+
+    std::size_t deliveries() const noexcept { return items_.size(); }
+
+private:
+    struct Item {
+        ClientPtr client;
+        SharedBuffer bytes;
+    };
+    static void deliver(std::vector<Item>& items);
+
+    Client& self_;
+    std::string self_bytes_;
+    std::vector<Item> items_;
+};
+
+}  // namespace hiconn::chat

@@ -1,0 +1,155 @@
+#include "workloads/chat/server_state.hpp"
+
+#include "core/log.hpp"
+#include "workloads/chat/casemap.hpp"
+#include "workloads/chat/irc_line.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace hiconn::chat {
+
+namespace {
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+// "YYYY-MM-DD HH:MM:SS UTC" without gmtime (not thread safe) or platform variants of it:
+// Howard Hinnant's civil_from_days.
+std::string now_text() {
+    using namespace std::chrono;
+    std::int64_t secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+    std::int64_t days = secs / 86400, rem = secs % 86400;
+    std::int64_t z = days + 719468, era = z / 146097;
+    std::int64_t doe = z - era * 146097;
+    std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    std::int64_t mp = (5 * doy + 2) / 153;
+    std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    std::int64_t y = yoe + era * 400 + (m <= 2);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld UTC",
+                  static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+                  static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                  static_cast<long long>(rem % 60));
+    return buf;
+}
+
+}  // namespace
+
+Settings Settings::from(const config::ChatConfig& chat) {
+    Settings s;
+    s.server_name = chat.server_name;
+    s.network_name = chat.network_name;
+    s.version = std::string("hiconn-") + HICONN_VERSION;
+    s.created = now_text();
+    s.password = chat.password;
+    s.max_channels_per_client = chat.max_channels_per_client;
+    s.max_nick_length = chat.max_nick_length;
+    s.max_channel_length = chat.max_channel_length;
+    if (!chat.motd.empty()) {
+        s.motd = split_lines(chat.motd);
+    } else if (!chat.motd_file.empty()) {
+        std::ifstream file(chat.motd_file, std::ios::binary);
+        if (file) {
+            std::ostringstream text;
+            text << file.rdbuf();
+            s.motd = split_lines(text.str());
+        } else {
+            log::warn("chat: cannot read chat.motd_file " + chat.motd_file + "; no MOTD (422)");
+        }
+    }
+    return s;
+}
+
+Client* ServerState::find_nick(std::string_view nick) const {
+    auto it = nicks.find(irc_lower(nick));
+    return it == nicks.end() ? nullptr : it->second;
+}
+
+Channel* ServerState::find_channel(std::string_view name) const {
+    auto it = channels.find(irc_lower(name));
+    return it == channels.end() ? nullptr : it->second.get();
+}
+
+Channel& ServerState::join(Client& client, Channel* channel, std::string_view name,
+                           std::int64_t now) {
+    MemberFlags flags;
+    if (channel == nullptr) {
+        auto created = std::make_unique<Channel>();
+        created->name = std::string(name);
+        created->created = now;
+        channel = created.get();
+        channels.emplace(irc_lower(name), std::move(created));
+        flags.op = true;  // the creator is the channel operator
+    }
+    channel->members.emplace(&client, flags);
+    channel->invited.erase(irc_lower(client.state.nick));
+    client.state.channels.push_back(channel);
+    return *channel;
+}
+
+void ServerState::leave(Client& client, Channel& channel) {
+    channel.members.erase(&client);
+    auto& mine = client.state.channels;
+    mine.erase(std::remove(mine.begin(), mine.end(), &channel), mine.end());
+    if (channel.members.empty()) channels.erase(irc_lower(channel.name));
+}
+
+std::vector<Client*> ServerState::peers_of(Client& client) {
+    // A mark per call instead of a set: no allocation per QUIT/NICK.
+    const std::uint64_t mark = ++mark_;
+    client.state.mark = mark;
+    std::vector<Client*> peers;
+    for (Channel* channel : client.state.channels)
+        for (auto& [member, flags] : channel->members)
+            if (member->state.mark != mark) {
+                member->state.mark = mark;
+                peers.push_back(member);
+            }
+    return peers;
+}
+
+void ServerState::broadcast(Channel& channel, const SharedBuffer& line, Outbox& out,
+                            Client* except) {
+    for (auto& [member, flags] : channel.members)
+        if (member != except) out.to(*member, line);
+}
+
+void ServerState::set_nick(Client& client, std::string_view nick) {
+    if (!client.state.nick.empty()) nicks.erase(irc_lower(client.state.nick));
+    client.state.nick = std::string(nick);
+    nicks[irc_lower(nick)] = &client;
+}
+
+void ServerState::detach(Client& client, std::string_view quit_message, Outbox& out) {
+    ClientState& state = client.state;
+    if (state.detached) return;
+    state.detached = true;
+    if (state.registered) {
+        SharedBuffer line = core::make_shared_buffer(
+            IrcLine(client.prefix(), "QUIT").trailing(quit_message).finish());
+        for (Client* peer : peers_of(client)) out.to(*peer, line);
+        --registered;
+        if (state.invisible) --invisible;
+    }
+    while (!state.channels.empty()) leave(client, *state.channels.back());
+    if (!state.nick.empty()) {
+        auto it = nicks.find(irc_lower(state.nick));
+        if (it != nicks.end() && it->second == &client) nicks.erase(it);
+    }
+}
+
+}  // namespace hiconn::chat

@@ -1,0 +1,75 @@
+// Everything the clients share: nicks, channels, settings, counters. One instance, owned by
+// ChatServer; EVERY member is guarded by ChatServer's mutex (the command handlers run with
+// it held). Nothing here touches a connection: deliveries go through an Outbox.
+#pragma once
+
+#include "config/config.hpp"
+#include "workloads/chat/channel.hpp"
+#include "workloads/chat/client.hpp"
+#include "workloads/chat/outbox.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace hiconn::chat {
+
+/// The chat settings the handlers use (from config.chat; replaced on reload).
+struct Settings {
+    std::string server_name;
+    std::string network_name;
+    std::string version;                  ///< "hiconn-0.1.0"
+    std::string created;                  ///< start time, for 003
+    std::vector<std::string> motd;        ///< empty: 422
+    std::string password;                 ///< empty: PASS not needed
+    std::uint32_t max_channels_per_client;
+    std::uint32_t max_nick_length;
+    std::uint32_t max_channel_length;
+
+    /// From the config; reads chat.motd_file (a missing file logs a warning and means no MOTD).
+    static Settings from(const config::ChatConfig& chat);
+};
+
+class ServerState {
+public:
+    Settings settings;
+
+    /// Every connected client (the owning reference), registered or not.
+    std::unordered_map<Client*, ClientPtr> clients;
+    /// Casemapped nick -> client; holds unregistered clients' nicks too (reserved).
+    std::unordered_map<std::string, Client*> nicks;
+    /// Casemapped name -> channel.
+    std::unordered_map<std::string, std::unique_ptr<Channel>> channels;
+
+    std::size_t registered = 0;
+    std::size_t invisible = 0;            ///< registered clients with +i
+
+    Client* find_nick(std::string_view nick) const;
+    Channel* find_channel(std::string_view name) const;
+
+    /// Adds `client` to `channel` (a new channel when nullptr: created with `name`, the
+    /// client its operator). Returns the channel.
+    Channel& join(Client& client, Channel* channel, std::string_view name, std::int64_t now);
+    /// Removes `client` from `channel`; the channel goes away when empty (then `channel`
+    /// dangles).
+    void leave(Client& client, Channel& channel);
+
+    /// Every other client sharing a channel with `client`, each once.
+    std::vector<Client*> peers_of(Client& client);
+    /// Sends `line` to every member of `channel` except `except` (nullptr: everyone).
+    void broadcast(Channel& channel, const SharedBuffer& line, Outbox& out, Client* except);
+
+    /// Sets or changes a nick (the nick must be free); keeps `nicks` in step.
+    void set_nick(Client& client, std::string_view nick);
+    /// Removes the client from nicks and channels; peers see `quit_message` once each
+    /// (registered clients only). Idempotent.
+    void detach(Client& client, std::string_view quit_message, Outbox& out);
+
+private:
+    std::uint64_t mark_ = 0;
+};
+
+}  // namespace hiconn::chat
