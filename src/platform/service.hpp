@@ -23,7 +23,15 @@ public:
     virtual void pause() = 0;      ///< thread safe
     virtual void resume() = 0;     ///< thread safe
     virtual bool reload() = 0;     ///< thread safe (user-defined control code)
+    /// The file this app logs to (absolute), so the service entry can append a start-up
+    /// failure next to the app's own lines. "" = default_service_log_file(config path).
+    virtual std::string log_file() const { return {}; }
 };
+
+/// Where a service logs when its config sets no log.file (a service has no console):
+/// "<folder of CONFIG_PATH>/hiconn.log". The factory configures the log with it,
+/// and the service entry writes start-up failures there when the config cannot be read.
+std::string default_service_log_file(const std::string& config_path);
 
 /// Builds the app for `hiconn service --config ABS_PATH --name NAME`: reads the config
 /// (ConfigError propagates), sets up file logging.
