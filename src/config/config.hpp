@@ -1,6 +1,7 @@
 // The complete hiconn configuration: one struct per JSON section, every field with its
-// default. The JSON keys are the field names. README.md and config/hiconn.schema.json
-// document the same keys; tests/unit/config_schema_test checks that they agree.
+// default. The JSON keys are the field names. Every field is also listed, with its type,
+// allowed range and meaning, in the table in config_fields.cpp, from which the loader,
+// to_json_text(), config/hiconn.schema.json and docs/config.md derive (tests check it).
 #pragma once
 
 #include <cstdint>
@@ -102,8 +103,13 @@ struct Config {
     ChatConfig chat;
 };
 
-/// A configuration that cannot be used. what() reads
-/// "FILE: /json/path: expected ..., got ...".
+/// Member-wise equality (source_file included): tells a reload whether anything changed.
+bool operator==(const Config& a, const Config& b);
+inline bool operator!=(const Config& a, const Config& b) { return !(a == b); }
+
+/// A configuration that cannot be used. what() reads "FILE: json.path: expected ..., got ..."
+/// (e.g. "echo.json: listen[1]: ..."); FILE is "--set PATH" when the value came from an
+/// override; the path part is absent for errors about the whole file (syntax, unreadable).
 class ConfigError : public std::runtime_error {
 public:
     ConfigError(std::string file, std::string json_path, std::string message);

@@ -1,0 +1,25 @@
+// Numeric address syntax shared by the loader and config/hiconn.schema.json: the same regular
+// expressions validate a value in C++ (std::regex, ECMAScript) and in any JSON Schema validator
+// (ECMA-262 / Python `re`), so both always agree on what a valid address is.
+#pragma once
+
+#include <string>
+
+namespace hiconn::config::detail {
+
+/// Dotted-quad IPv4, no leading zeros ("10.0.0.1"). A regex body, not anchored.
+const std::string& ipv4_regex();
+/// RFC 3986 IPv6address ("::1", "2001:db8::7", "::ffff:10.0.0.1"); no zone ids.
+const std::string& ipv6_regex();
+/// 0..65535, no leading zeros.
+const std::string& port_regex();
+
+/// Anchored patterns for the schema's "pattern" keyword.
+const std::string& ip_address_pattern();      ///< ^(IPv4|IPv6)$
+const std::string& listen_address_pattern();  ///< ^(IPv4|\[IPv6\]|\*):PORT$
+
+bool is_ipv4(const std::string& text);
+bool is_ipv6(const std::string& text);
+inline bool is_ip_address(const std::string& text) { return is_ipv4(text) || is_ipv6(text); }
+
+}  // namespace hiconn::config::detail

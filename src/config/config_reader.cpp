@@ -1,0 +1,240 @@
+// read_document(): the JSON document -> Config, validating every value against the field table.
+#include "config/address_format.hpp"
+#include "config/config_document.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <set>
+
+namespace hiconn::config::detail {
+namespace {
+
+std::size_t code_points(const std::string& utf8)
+{
+    std::size_t n = 0;
+    for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+class Reader {
+public:
+    Reader(std::string file, const std::vector<std::string>& overridden)
+        : file_(std::move(file)), overridden_(overridden) {}
+
+    Config read(const Json& doc)
+    {
+        Config config;
+        if (!doc.is_object()) fail({""}, "expected a JSON object at the top level, got " + describe_value(doc));
+        read_section(doc, "", config);
+        check_rules(config);
+        return config;
+    }
+
+private:
+    [[noreturn]] void fail(std::initializer_list<std::string> paths, const std::string& message) const
+    {
+        throw ConfigError(source_of(paths), *paths.begin(), message);
+    }
+
+    /// The override that wrote one of `paths` (the last one wins), else the file.
+    std::string source_of(std::initializer_list<std::string> paths) const
+    {
+        for (auto it = overridden_.rbegin(); it != overridden_.rend(); ++it)
+            for (const auto& path : paths)
+                if (path == *it || path.rfind(*it + ".", 0) == 0 || path.rfind(*it + "[", 0) == 0)
+                    return "--set " + *it;
+        return file_;
+    }
+
+    void read_section(const Json& object, const std::string& section_path, Config& config)
+    {
+        const auto keys = child_keys(section_path);
+        for (const auto& [key, value] : object.items()) {
+            const std::string path = join_path(section_path, key);
+            if (section_path.empty() && key == "$schema") {
+                if (!value.is_string()) fail({path}, "expected a string (the schema's URI), got " + describe_value(value));
+                continue;
+            }
+            if (std::find(keys.begin(), keys.end(), key) == keys.end())
+                fail({path}, unknown_key_message(section_path, key));
+            if (const Field* field = find_field(path)) {
+                read_field(*field, value, config);
+                continue;
+            }
+            const Section* section = find_section(path);
+            if (section->present && value.is_null()) {
+                section->set_present(config, false);
+                continue;
+            }
+            if (!value.is_object())
+                fail({path}, std::string("expected an object") + (section->present ? " or null" : "") +
+                                 ", got " + describe_value(value));
+            if (section->present) section->set_present(config, true);
+            read_section(value, path, config);
+        }
+    }
+
+    void read_field(const Field& field, const Json& value, Config& config)
+    {
+        switch (field.type) {
+        case Type::integer: field.set(config, Json(read_integer(field, value))); break;
+        case Type::string: check_string(field, field.path, value); field.set(config, value); break;
+        case Type::string_list: check_list(field, value); field.set(config, value); break;
+        }
+    }
+
+    /// Integers as JSON Schema counts them: 5.0 and 5e3 are integers, 5.5 is not.
+    std::uint64_t read_integer(const Field& field, const Json& value) const
+    {
+        const std::string expected = "expected " + expected_text(field) + ", got " + describe_value(value);
+        if (value.is_number_unsigned()) {
+            const auto n = value.get<std::uint64_t>();
+            if (n < field.minimum || n > field.maximum) fail({field.path}, expected);
+            return n;
+        }
+        if (value.is_number_integer()) fail({field.path}, expected);  // negative
+        if (value.is_number_float()) {
+            const double d = value.get<double>();
+            if (!std::isfinite(d) || std::floor(d) != d || d < static_cast<double>(field.minimum) ||
+                d > static_cast<double>(field.maximum))
+                fail({field.path}, expected);
+            return static_cast<std::uint64_t>(d);
+        }
+        fail({field.path}, expected);
+    }
+
+    void check_string(const Field& field, const std::string& path, const Json& value) const
+    {
+        const std::string expected = "expected " + expected_text(field) + ", got " + describe_value(value);
+        if (!value.is_string()) fail({path}, expected);
+        const auto& text = value.get_ref<const std::string&>();
+        if (!field.choices.empty() &&
+            std::find(field.choices.begin(), field.choices.end(), text) == field.choices.end())
+            fail({path}, expected);
+        const std::size_t length = code_points(text);
+        if (length < field.min_length || (field.max_length > 0 && length > field.max_length))
+            fail({path}, expected);
+        check_format(field.format, path, text);
+    }
+
+    void check_format(Format format, const std::string& path, const std::string& text) const
+    {
+        const std::string expected = "expected " + format_text(format) + ", got " + describe_value(Json(text));
+        switch (format) {
+        case Format::any: return;
+        case Format::ip_address:
+            if (!is_ip_address(text)) fail({path}, expected);
+            return;
+        case Format::listen_address:
+            try {
+                parse_listen_address(text);
+            } catch (const std::invalid_argument& e) {
+                fail({path}, expected + ": " + e.what());
+            }
+            return;
+        case Format::name: {
+            static const std::regex name(format_pattern(Format::name), std::regex::ECMAScript);
+            if (!std::regex_search(text, name)) fail({path}, expected);
+            return;
+        }
+        }
+    }
+
+    void check_list(const Field& field, const Json& value) const
+    {
+        if (!value.is_array()) fail({field.path}, "expected " + expected_text(field) + ", got " + describe_value(value));
+        if (value.size() < field.min_items)
+            fail({field.path}, "expected at least " + std::to_string(field.min_items) + " entr" +
+                                   (field.min_items == 1 ? "y" : "ies") + ", got " + describe_value(value));
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const std::string path = field.path + "[" + std::to_string(i) + "]";
+            if (!value[i].is_string()) fail({path}, "expected a string, got " + describe_value(value[i]));
+            check_format(field.format, path, value[i].get<std::string>());
+            for (std::size_t j = 0; j < i; ++j)
+                if (value[j] == value[i])
+                    fail({path}, "expected each entry once, got " + describe_value(value[i]) + " again (as " +
+                                     field.path + "[" + std::to_string(j) + "])");
+        }
+    }
+
+    void check_rules(const Config& config) const
+    {
+        for (const auto& rule : order_rules()) {
+            const auto value = find_field(rule.path)->get(config).get<std::uint64_t>();
+            const auto other = find_field(rule.other)->get(config).get<std::uint64_t>();
+            const bool ok = rule.op == "<=" ? value <= other : value >= other;
+            if (!ok)
+                fail({rule.path, rule.other}, "expected a value " + rule.op + " " + rule.other + " (" +
+                                                  std::to_string(other) + "), got " + std::to_string(value));
+        }
+        for (const auto& rule : exclusive_rules()) {
+            const auto first = find_field(rule.first)->get(config).get<std::string>();
+            const auto second = find_field(rule.second)->get(config);
+            if (!first.empty() && !second.get<std::string>().empty())
+                fail({rule.second, rule.first}, "expected an empty string when " + rule.first +
+                                                    " is set (use one of them), got " + describe_value(second));
+        }
+    }
+
+    std::string file_;
+    const std::vector<std::string>& overridden_;
+};
+
+}  // namespace
+
+std::string describe_value(const Json& value)
+{
+    std::string text = value.dump();
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    return text;
+}
+
+std::string unknown_key_message(const std::string& section_path, const std::string& key)
+{
+    const auto keys = child_keys(section_path);
+    std::string hint;
+    // A key put in the wrong section ("max_connections" at the top) is the likeliest slip.
+    for (const auto& field : fields()) {
+        const auto dot = field.path.rfind('.');
+        if (field.path.substr(dot == std::string::npos ? 0 : dot + 1) == key) hint = field.path;
+    }
+    if (hint.empty()) {
+        std::size_t best = key.size() / 3 + 1;
+        for (const auto& known : keys) {
+            const std::size_t distance = edit_distance(key, known);
+            if (distance <= best && distance < known.size()) {
+                best = distance;
+                hint = join_path(section_path, known);
+            }
+        }
+    }
+    std::string message = "unknown key (";
+    if (!hint.empty()) message += "did you mean " + hint + "? ";
+    message += "known keys: ";
+    for (std::size_t i = 0; i < keys.size(); ++i) message += (i ? ", " : "") + keys[i];
+    return message + ")";
+}
+
+Config read_document(const Json& doc, const std::string& file, const std::vector<std::string>& overridden)
+{
+    return Reader(file, overridden).read(doc);
+}
+
+}  // namespace hiconn::config::detail

@@ -1,0 +1,103 @@
+#include "config/address_format.hpp"
+#include "config/config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+using hiconn::config::parse_listen_address;
+namespace detail = hiconn::config::detail;
+
+TEST_CASE("parse_listen_address accepts numeric IPv4, bracketed IPv6 and *", "[config][listen]")
+{
+    auto a = parse_listen_address("1.2.3.4:7000");
+    CHECK(a.host == "1.2.3.4");
+    CHECK(a.port == 7000);
+
+    a = parse_listen_address("[::1]:7000");
+    CHECK(a.host == "::1");
+    CHECK(a.port == 7000);
+
+    a = parse_listen_address("*:80");
+    CHECK(a.host == "0.0.0.0");
+    CHECK(a.port == 80);
+
+    a = parse_listen_address("127.0.0.1:0");
+    CHECK(a.port == 0);
+    CHECK(parse_listen_address("0.0.0.0:65535").port == 65535);
+    CHECK(parse_listen_address("[::]:1").host == "::");
+    CHECK(parse_listen_address("[2001:db8::7]:443").host == "2001:db8::7");
+    CHECK(parse_listen_address("[::ffff:10.0.0.1]:9").host == "::ffff:10.0.0.1");
+    CHECK(parse_listen_address("[1:2:3:4:5:6:7:8]:9").host == "1:2:3:4:5:6:7:8");
+}
+
+TEST_CASE("parse_listen_address rejects what a listener cannot use", "[config][listen]")
+{
+    const char* bad[] = {
+        "",                  // nothing
+        "127.0.0.1",         // missing port
+        "127.0.0.1:",        // empty port
+        "127.0.0.1:65536",   // port too big
+        "127.0.0.1:99999999999999999999",
+        "127.0.0.1:-1",
+        "127.0.0.1:07000",   // leading zero
+        "127.0.0.1:70a",
+        "localhost:7000",    // host names are not resolved
+        "example.com:80",
+        "256.0.0.1:7000",
+        "1.2.3:7000",
+        "01.2.3.4:7000",
+        ":7000",
+        "::1:7000",          // IPv6 without brackets
+        "[::1]",             // missing port
+        "[::1]7000",
+        "[::1:7000",
+        "[1.2.3.4]:7000",    // IPv4 in brackets
+        "[::g]:7000",
+        "[1:2:3:4:5:6:7:8:9]:7000",
+        "[1::2::3]:7000",
+        "[fe80::1%eth0]:7000",  // zone ids are not supported
+        "*:",
+        "**:7000",
+        " 127.0.0.1:7000",
+    };
+    for (const char* text : bad) {
+        INFO(text);
+        CHECK_THROWS_AS(parse_listen_address(text), std::invalid_argument);
+    }
+}
+
+TEST_CASE("the schema's listen pattern agrees with parse_listen_address", "[config][listen]")
+{
+    const std::regex pattern(detail::listen_address_pattern(), std::regex::ECMAScript);
+    const char* samples[] = {
+        "1.2.3.4:7000", "[::1]:7000", "*:80", "127.0.0.1:0", "0.0.0.0:65535", "[::]:1",
+        "[::ffff:10.0.0.1]:9", "[1:2:3:4:5:6:7:8]:9", "[1::8]:1", "[1:2:3:4:5:6::]:1",
+        "[::2:3:4:5:6:7:8]:1", "[1:2:3:4:5:6:1.2.3.4]:1", "[1::1.2.3.4]:1",
+        "127.0.0.1", "127.0.0.1:65536", "127.0.0.1:07000", "localhost:7000", "256.0.0.1:7000",
+        "::1:7000", "[::1]", "[1.2.3.4]:7000", "[1:2:3:4:5:6:7:8:9]:7000", "[1::2::3]:7000",
+        "[1:2:3:4:5:6:7::8]:1", "[12345::]:1", "[1:2:3:4:5:6:7]:1", "*:", "1.2.3.4:65535",
+        "1.2.3.4:6553", "1.2.3.04:1", "[::1.2.3]:1",
+    };
+    for (const char* text : samples) {
+        INFO(text);
+        bool parsed = true;
+        try {
+            parse_listen_address(text);
+        } catch (const std::invalid_argument&) {
+            parsed = false;
+        }
+        CHECK(parsed == std::regex_match(std::string(text), pattern));
+    }
+}
+
+TEST_CASE("numeric address checks", "[config][listen]")
+{
+    CHECK(detail::is_ip_address("10.0.0.1"));
+    CHECK(detail::is_ip_address("::1"));
+    CHECK(detail::is_ip_address("2001:db8::"));
+    CHECK_FALSE(detail::is_ip_address("10.0.0"));
+    CHECK_FALSE(detail::is_ip_address("[::1]"));
+    CHECK_FALSE(detail::is_ip_address("localhost"));
+    CHECK_FALSE(detail::is_ip_address(""));
+}
