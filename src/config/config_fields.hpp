@@ -5,7 +5,7 @@
 // Config, i.e. from the initialisers in config.hpp.
 //
 // Adding a key: add the member to config.hpp, one line here, then regenerate the schema and the
-// docs table (`hiconn_unit_tests "[.regenerate]"`); the unit tests fail until you do.
+// docs table (`hiconn_unit_tests "[regenerate]"`); the unit tests fail until you do.
 #pragma once
 
 #include "config/config.hpp"

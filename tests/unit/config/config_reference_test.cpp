@@ -1,5 +1,5 @@
 // The committed schema and docs table are generated from the field table; these tests fail
-// when either drifts. Regenerate both with: hiconn_unit_tests "[.regenerate]"
+// when either drifts. Regenerate both with: hiconn_unit_tests "[regenerate]"
 #include "config/config.hpp"
 #include "config/config_fields.hpp"
 #include "config/config_reference.hpp"
