@@ -47,13 +47,13 @@ std::string docs_with_table(const std::string& docs)
 
 TEST_CASE("config/hiconn.schema.json is the schema generated from the field table", "[config][schema]")
 {
-    INFO("regenerate with: hiconn_unit_tests \"[.regenerate]\"");
+    INFO("regenerate with: hiconn_unit_tests \"[regenerate]\"");
     CHECK(read(schema_path) == detail::json_schema_text());
 }
 
 TEST_CASE("docs/config.md holds the key table generated from the field table", "[config][schema]")
 {
-    INFO("regenerate with: hiconn_unit_tests \"[.regenerate]\"");
+    INFO("regenerate with: hiconn_unit_tests \"[regenerate]\"");
     const std::string docs = read(docs_path);
     REQUIRE_FALSE(docs_with_table(docs).empty());
     CHECK(docs == docs_with_table(docs));
