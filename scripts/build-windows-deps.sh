@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the mingw-w64 dependency prefix for the Windows cross build (idempotent, cached):
-#   build/windows-deps/prefix/include/{boost,nlohmann,catch2}   links to Debian's headers
+#   build/windows-deps/prefix/include/{boost,nlohmann,catch2,spdlog,fmt}  links to Debian's headers
 #   build/windows-deps/prefix/share/cmake/nlohmann_json          copied package files
 #   build/windows-deps/prefix/lib/cmake/Catch2                   copied, minus the Linux lib
 #   build/windows-deps/prefix/lib/libboost_program_options.a     cross-built here
@@ -23,8 +23,9 @@ command -v x86_64-w64-mingw32-g++-posix >/dev/null ||
     die "x86_64-w64-mingw32-g++-posix missing: apt-get install g++-mingw-w64-x86-64-posix"
 for f in /usr/include/boost/version.hpp /usr/include/nlohmann/json.hpp \
          /usr/include/catch2/catch.hpp /usr/lib/cmake/Catch2/Catch2Config.cmake \
+         /usr/include/spdlog/spdlog.h /usr/include/fmt/format.h \
          /usr/share/cmake/nlohmann_json/nlohmann_jsonConfig.cmake; do
-    [[ -e $f ]] || die "$f missing: apt-get install libboost1.81-dev nlohmann-json3-dev catch2"
+    [[ -e $f ]] || die "$f missing: apt-get install libboost1.81-dev nlohmann-json3-dev catch2 libspdlog-dev"
 done
 
 # --- 1. the prefix: headers by symlink, CMake package files by copy ---------------------
@@ -33,7 +34,8 @@ done
 make_prefix() {
     mkdir -p "$DEPS/include" "$DEPS/share/cmake" "$DEPS/lib/cmake/Catch2"
     local d
-    for d in boost nlohmann catch2; do ln -sfn "/usr/include/$d" "$DEPS/include/$d"; done
+    # spdlog and fmt are used header-only on Windows (cmake/packaging.cmake).
+    for d in boost nlohmann catch2 spdlog fmt; do ln -sfn "/usr/include/$d" "$DEPS/include/$d"; done
     ln -sfn /usr/include/spdlog "$DEPS/include/spdlog"  # src/core/log.cpp: spdlog, header-only on WIN32
     ln -sfn /usr/include/fmt "$DEPS/include/fmt"        # spdlog's external fmt (FMT_HEADER_ONLY)
     rm -rf "$DEPS/share/cmake/nlohmann_json"
