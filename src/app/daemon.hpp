@@ -5,6 +5,8 @@
 
 #include "config/config.hpp"
 
+#include <boost/asio/io_context.hpp>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +51,9 @@ public:
 
     core::Server& server();
     const config::Config& config() const;
+    /// The daemon's own event loop (signals, stats, admin endpoint), run by wait(); never
+    /// one of the I/O threads.
+    boost::asio::io_context& control_context();
 
 private:
     struct Impl;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/stats.hpp"
+#include "core/timer_wheel.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -30,7 +31,7 @@ inline SharedBuffer make_shared_buffer(std::string bytes) {
     return std::make_shared<const std::string>(std::move(bytes));
 }
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection : public std::enable_shared_from_this<Connection>, private WheelNode {
 public:
     using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                     boost::asio::io_context::executor_type>;
@@ -79,10 +80,12 @@ public:
 
 private:
     friend class Worker;
-    friend class TimerWheel;
     enum class State : std::uint8_t { open, flushing, lingering, closed };
 
-    void start();
+    /// In loop, once: `rejection` != workload means "send the workload's rejection message
+    /// and close" (over a connection limit) instead of serving.
+    void start(CloseReason rejection, bool counted_per_ip);
+    void fail(const boost::system::error_code& ec);
     void do_receive();
     void do_wait_readable();
     void on_readable(const boost::system::error_code& ec);
@@ -90,6 +93,10 @@ private:
     void on_posted_receive(const boost::system::error_code& ec, std::size_t bytes);
     bool deliver(const char* data, std::size_t bytes);
     void read_failed(const boost::system::error_code& ec);
+    void on_receive_slot();
+    bool discard_input();
+    void start_sending();
+    void on_queue_empty();
 
     void append(SharedBuffer buffer, std::size_t offset);
     void write_now();
@@ -104,11 +111,11 @@ private:
 
     void start_shutdown();
     void do_linger();
-    void on_linger_readable(const boost::system::error_code& ec);
     void finish(CloseReason reason);
     void release_receive_slot();
+    void release_posted_buffer();
 
-    void on_tick(std::uint32_t now);
+    void on_timeout(std::uint32_t now);
     std::uint32_t next_deadline() const noexcept;
     void rearm_timer();
 
@@ -130,12 +137,13 @@ private:
     char* posted_buffer_ = nullptr;   // held only while a posted receive is outstanding
     std::uint32_t receive_size_;      // adaptive: doubles when a read fills it
 
-    // Coarse timers (ticks are seconds on the worker's wheel).
-    Connection* wheel_prev_ = nullptr;
-    Connection* wheel_next_ = nullptr;
+    // The worker's registry (intrusive list) and the self-reference that keeps an open
+    // connection alive while it has no pending operation (e.g. reading paused).
     Connection* list_prev_ = nullptr;
     Connection* list_next_ = nullptr;
-    std::uint32_t wheel_deadline_ = 0;    // 0 = not on the wheel
+    std::shared_ptr<Connection> self_;
+
+    // Coarse timers (ticks are seconds on the worker's wheel; see TimerWheel).
     std::uint32_t opened_tick_;
     std::uint32_t activity_tick_;
     std::uint32_t stall_since_ = 0;       // 0 = not stalled
@@ -155,6 +163,8 @@ private:
     bool read_paused_by_workload_ = false;
     bool read_paused_by_queue_ = false;
     bool peer_closed_ = false;
+    bool counted_per_ip_ = false;
+    bool rejected_ = false;
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

