@@ -1,0 +1,183 @@
+#include "tools/load/options.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace hiconn::load {
+namespace {
+
+constexpr const char* usage_text =
+    "usage: hiconn-load MODE [options]\n"
+    "  MODE: connect  open --connections N (rate-limited by --connect-rate), hold them --hold S,\n"
+    "                 report how many connected and why it stopped\n"
+    "        echo     N connections send --size byte messages (--depth in flight each, or a total\n"
+    "                 --rate), verify every echoed byte in order; messages/s, latency\n"
+    "        chat     N IRC clients (paced by --connect-rate) in --channels C round robin,\n"
+    "                 --senders M send PRIVMSG at a total --rate R; deliveries, loss, latency\n"
+    "Prints live progress on stderr when it is a terminal and always a final line\n"
+    "'RESULT {json}' on stdout. Exit status: 0 ok, 1 the run failed (byte mismatch, lost\n"
+    "messages, no connection), 2 usage error.\n";
+
+void split_list(const std::string& text, std::vector<std::string>& out) {
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(item);
+}
+
+[[noreturn]] void usage_error(const std::string& message) {
+    std::cerr << "hiconn-load: " << message << "\n" << usage_text;
+    std::exit(2);
+}
+
+}  // namespace
+
+double Options::effective_timeout_s() const {
+    if (timeout_s > 0) return timeout_s;
+    // Establishing: paced connects take connections/rate; unpaced ones are bounded by the
+    // per-attempt timeout. Then the measured phase, the hold and the drain, plus slack.
+    const double establish = connect_rate > 0 ? connections / connect_rate : 0;
+    return 60 + establish + connect_timeout_s + duration_s + hold_s + drain_s;
+}
+
+Options parse_options(int argc, char** argv) {
+    Options o;
+    std::string sources;
+    po::options_description common("Common options");
+    common.add_options()
+        ("help,h", "show this help")
+        ("host", po::value(&o.host)->default_value(o.host), "server address")
+        ("port,p", po::value(&o.port)->required(), "server port")
+        ("sources", po::value(&sources),
+         "comma-separated local addresses (e.g. 127.0.0.1,127.0.0.2) bound before connect, "
+         "round robin: each one has its own ephemeral-port range (28,000 ports here)")
+        ("threads,t", po::value(&o.threads)->default_value(o.threads),
+         "I/O threads per process (0 = one per core)")
+        ("procs", po::value(&o.procs)->default_value(o.procs),
+         "worker processes (fork/exec of hiconn-load), each doing 1/N of the work; the parent "
+         "merges their RESULT lines. Needed past ~19,000 connections: a process may not open "
+         "more than the open-file limit (20,000 here)")
+        ("duration,d", po::value(&o.duration_s)->default_value(o.duration_s),
+         "echo/chat: seconds of measured traffic")
+        ("timeout", po::value(&o.timeout_s)->default_value(o.timeout_s),
+         "hard stop in seconds for the whole run (0 = 60 + every phase's bound)")
+        ("server-pid", po::value(&o.server_pid)->default_value(0),
+         "sample this process's RSS (/proc/PID/status) and CPU time (/proc/PID/stat) before "
+         "connecting, once connected and at the end of the measured phase")
+        ("seed", po::value(&o.seed)->default_value(o.seed), "random seed (sizes, payload)")
+        ("no-progress", "no live progress line");
+    po::options_description conn("Connections");
+    conn.add_options()
+        ("connections,c", po::value(&o.connections)->default_value(o.connections),
+         "connections (chat: clients)")
+        ("connect-rate", po::value(&o.connect_rate)->default_value(0),
+         "new connections per second (0 = as fast as possible)")
+        ("rate,r", po::value(&o.rate)->default_value(0),
+         "connect: same as --connect-rate; echo: total messages/s (0 = as fast as --depth "
+         "allows); chat: total PRIVMSG/s over all senders")
+        ("register-rate", po::value<double>(), "chat: same as --connect-rate")
+        ("concurrency", po::value(&o.concurrency)->default_value(o.concurrency),
+         "connect attempts in flight at once")
+        ("connect-timeout", po::value(&o.connect_timeout_s)->default_value(o.connect_timeout_s),
+         "seconds per connect attempt (chat: per registration)")
+        ("hold", po::value(&o.hold_s)->default_value(0), "connect: seconds to hold them open");
+    po::options_description echo("Echo");
+    echo.add_options()
+        ("size,s", po::value(&o.size)->default_value(o.size), "bytes per message")
+        ("size-min", po::value(&o.size_min)->default_value(0), "random sizes from ...")
+        ("size-max", po::value(&o.size_max)->default_value(0), "... to (both inclusive)")
+        ("depth", po::value(&o.depth)->default_value(o.depth), "messages in flight per connection")
+        ("drain", po::value(&o.drain_s)->default_value(o.drain_s),
+         "seconds to wait for outstanding replies after the measured phase");
+    po::options_description chat("Chat");
+    chat.add_options()
+        ("channels", po::value(&o.channels)->default_value(o.channels), "channels (round robin)")
+        ("senders", po::value(&o.senders)->default_value(o.senders), "clients that send")
+        ("nick-prefix", po::value(&o.nick_prefix)->default_value(o.nick_prefix), "nick = prefix + index")
+        ("password", po::value(&o.password), "PASS sent before NICK");
+    po::options_description internal("Worker processes (internal)");
+    internal.add_options()
+        ("worker", "run as a worker of a --procs parent")
+        ("proc-index", po::value(&o.proc_index)->default_value(0), "")
+        ("proc-count", po::value(&o.proc_count)->default_value(1), "")
+        ("total-connections", po::value(&o.total_connections)->default_value(0), "")
+        ("total-senders", po::value(&o.total_senders)->default_value(0), "");
+    po::options_description hidden;
+    hidden.add_options()("mode", po::value(&o.mode));
+    po::positional_options_description positional;
+    positional.add("mode", 1);
+
+    po::options_description visible;
+    visible.add(common).add(conn).add(echo).add(chat);
+    po::options_description all;
+    all.add(visible).add(internal).add(hidden);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+        if (vm.count("help")) {
+            std::cout << usage_text << "\n" << visible;
+            std::exit(0);
+        }
+        po::notify(vm);
+    } catch (const std::exception& e) {
+        usage_error(e.what());
+    }
+    split_list(sources, o.sources);
+    o.worker = vm.count("worker") > 0;
+    o.progress = vm.count("no-progress") == 0 && !o.worker;
+    if (vm.count("register-rate")) o.connect_rate = vm["register-rate"].as<double>();
+    if (o.mode == "connect" && o.connect_rate == 0) o.connect_rate = o.rate;
+    if (o.mode != "connect" && o.mode != "echo" && o.mode != "chat")
+        usage_error("MODE must be connect, echo or chat");
+    if (o.procs == 0 || o.procs > 64) usage_error("--procs must be 1..64");
+    if (o.concurrency == 0) usage_error("--concurrency must be at least 1");
+    if (o.depth == 0) usage_error("--depth must be at least 1");
+    if ((o.size_min > 0) != (o.size_max > 0) || o.size_min > o.size_max)
+        usage_error("--size-min and --size-max go together, min <= max");
+    constexpr std::size_t max_size = 65000;  // one slice of the payload pattern
+    if (o.size == 0 || o.size > max_size || o.size_max > max_size)
+        usage_error("message sizes must be 1..65000 bytes");
+    if (o.mode == "chat" && (o.channels == 0 || o.senders > o.connections))
+        usage_error("chat needs --channels >= 1 and --senders <= --connections");
+    if (o.total_connections == 0) o.total_connections = o.connections;
+    if (o.total_senders == 0) o.total_senders = o.senders;
+    return o;
+}
+
+std::vector<std::string> to_args(const Options& o) {
+    auto num = [](auto v) {
+        std::ostringstream ss;
+        ss.precision(17);
+        ss << v;
+        return ss.str();
+    };
+    std::string sources;
+    for (const auto& s : o.sources) sources += (sources.empty() ? "" : ",") + s;
+    std::vector<std::string> args = {
+        o.mode, "--host", o.host, "--port", num(o.port), "--threads", num(o.threads),
+        "--duration", num(o.duration_s), "--timeout", num(o.timeout_s),
+        "--seed", num(o.seed), "--connections", num(o.connections),
+        "--connect-rate", num(o.connect_rate), "--concurrency", num(o.concurrency),
+        "--connect-timeout", num(o.connect_timeout_s), "--hold", num(o.hold_s),
+        "--size", num(o.size), "--size-min", num(o.size_min), "--size-max", num(o.size_max),
+        "--depth", num(o.depth), "--rate", num(o.rate), "--drain", num(o.drain_s),
+        "--channels", num(o.channels), "--senders", num(o.senders),
+        "--nick-prefix", o.nick_prefix,
+        "--proc-index", num(o.proc_index), "--proc-count", num(o.proc_count),
+        "--total-connections", num(o.total_connections),
+        "--total-senders", num(o.total_senders)};
+    if (!sources.empty()) args.insert(args.end(), {"--sources", sources});
+    if (!o.password.empty()) args.insert(args.end(), {"--password", o.password});
+    if (o.worker) args.push_back("--worker");
+    if (!o.progress) args.push_back("--no-progress");
+    return args;
+}
+
+}  // namespace hiconn::load

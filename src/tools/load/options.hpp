@@ -1,0 +1,67 @@
+// hiconn-load's command line: one struct for every mode, parsed by Boost.Program_options.
+// A worker process (--procs) gets the same struct back with its share of the work, so
+// to_args() must round-trip everything parse() reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hiconn::load {
+
+struct Options {
+    std::string mode;                       ///< "connect" | "echo" | "chat"
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;
+    std::vector<std::string> sources;       ///< local addresses to bind before connect (round robin)
+    std::size_t threads = 1;                ///< I/O threads per process (0 = one per core)
+    std::size_t procs = 1;                  ///< worker processes, each with 1/procs of the work
+    double duration_s = 10;                 ///< echo/chat: measured phase
+    double timeout_s = 0;                   ///< hard stop for the whole run (0 = derived)
+    int server_pid = 0;                     ///< sample this process's RSS and CPU time
+    std::uint64_t seed = 1;
+
+    // connections (all modes)
+    std::uint64_t connections = 100;        ///< connect/echo: connections; chat: clients
+    double connect_rate = 0;                ///< new connections per second (0 = as fast as possible)
+    std::size_t concurrency = 1000;         ///< connect attempts in flight at once
+    double connect_timeout_s = 10;          ///< per attempt
+    double hold_s = 0;                      ///< connect: keep them open this long
+
+    // echo
+    std::size_t size = 64;                  ///< bytes per message
+    std::size_t size_min = 0;               ///< random sizes in [size_min, size_max] when both set
+    std::size_t size_max = 0;
+    std::size_t depth = 1;                  ///< messages in flight per connection
+    double rate = 0;                        ///< echo: total messages/s (0 = depth-bound);
+                                            ///< chat: total PRIVMSG/s over all senders
+    double drain_s = 3;                     ///< after the measured phase: wait for the replies
+
+    // chat
+    std::uint64_t channels = 10;
+    std::uint64_t senders = 10;
+    std::string nick_prefix = "ld";
+    std::string password;                   ///< PASS sent before NICK when not empty
+
+    // worker process protocol (set by the parent, not by users)
+    bool worker = false;
+    std::size_t proc_index = 0;
+    std::size_t proc_count = 1;
+    std::uint64_t total_connections = 0;    ///< chat: the whole run's client count (channel sizes)
+    std::uint64_t total_senders = 0;
+
+    bool progress = true;                   ///< live line on stderr when it is a terminal
+
+    /// The hard deadline derived from the other settings when timeout_s is 0.
+    double effective_timeout_s() const;
+    /// Echo messages have random sizes in [size_min, size_max].
+    bool random_sizes() const { return size_max > 0; }
+};
+
+/// Parses argv. Prints help/usage and exits (0 for --help, 2 for a usage error).
+Options parse_options(int argc, char** argv);
+
+/// The command line (without argv[0]) that makes a worker parse back `options`.
+std::vector<std::string> to_args(const Options& options);
+
+}  // namespace hiconn::load

@@ -1,0 +1,136 @@
+#include "tools/load/result.hpp"
+
+#include "tools/load/histogram.hpp"
+
+#include <cstring>
+#include <iostream>
+
+namespace hiconn::load {
+namespace {
+
+double per(double amount, double count) { return count > 0 ? amount / count : 0; }
+
+std::uint64_t counter(const Json& raw, const char* name) {
+    const auto& c = raw.at("counters");
+    return c.contains(name) ? c.at(name).get<std::uint64_t>() : 0;
+}
+
+double max_of(const Json& raw, const char* name) {
+    const auto& m = raw.at("max");
+    return m.contains(name) ? m.at(name).get<double>() : 0;
+}
+
+// Server figures: RSS before any connection, once connected (registered), at the end of
+// the measured phase, and CPU time spent in the measured phase (ready -> end).
+void add_server(Json& out, const Json& server, const char* unit, double units,
+                const char* holder, double holders) {
+    if (server.is_null()) return;
+    const auto& start = server.at("start");
+    const auto& ready = server.at("ready");
+    const auto& end = server.at("end");
+    if (!start.at("ok").get<bool>() || !end.at("ok").get<bool>()) {
+        out["server_error"] = "server process not sampled (gone?)";
+        return;
+    }
+    const auto rss0 = start.at("rss_bytes").get<double>();
+    const auto rss1 = ready.at("rss_bytes").get<double>();
+    const auto rss2 = end.at("rss_bytes").get<double>();
+    const double cpu = end.at("cpu_s").get<double>() - ready.at("cpu_s").get<double>();
+    out["server_rss_start"] = rss0;
+    out["server_rss_ready"] = rss1;
+    out["server_rss_end"] = rss2;
+    out["server_cpu_setup_s"] = ready.at("cpu_s").get<double>() - start.at("cpu_s").get<double>();
+    out["server_cpu_s"] = cpu;
+    out[std::string("server_cpu_us_per_") + unit] = per(cpu * 1e6, units);
+    // Connected/registered and idle: growth per connection at "ready" (chat, echo) or at the
+    // end of the hold (connect mode, where "ready" comes before the connections).
+    const double rss_held = std::string(unit) == "connect" ? rss2 : rss1;
+    out[std::string("server_rss_per_") + holder] = per(rss_held - rss0, holders);
+}
+
+}  // namespace
+
+std::string error_name(int value) {
+    if (value == 0) return "ok";
+    if (const char* name = strerrorname_np(value)) return name;
+    return "errno" + std::to_string(value);
+}
+
+Json merge_raw(const std::vector<Json>& raws) {
+    Json out = {{"counters", Json::object()}, {"errors", Json::object()}, {"max", Json::object()},
+                {"stop_reason", ""}, {"timed_out", false}};
+    Histogram latency;
+    for (const auto& raw : raws) {
+        out["mode"] = raw.at("mode");
+        for (const auto& [k, v] : raw.at("counters").items())
+            out["counters"][k] = out["counters"].value(k, std::uint64_t{0}) + v.get<std::uint64_t>();
+        for (const auto& [k, v] : raw.at("errors").items())
+            out["errors"][k] = out["errors"].value(k, std::uint64_t{0}) + v.get<std::uint64_t>();
+        for (const auto& [k, v] : raw.at("max").items())
+            out["max"][k] = std::max(out["max"].value(k, 0.0), v.get<double>());
+        if (raw.contains("latency")) latency.merge(Histogram::from_json(raw.at("latency")));
+        if (out["stop_reason"] == "" && raw.value("stop_reason", "") != "")
+            out["stop_reason"] = raw.at("stop_reason");
+        out["timed_out"] = out["timed_out"].get<bool>() || raw.value("timed_out", false);
+    }
+    out["latency"] = latency.to_json();
+    return out;
+}
+
+Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_t threads) {
+    const std::string mode = raw.at("mode");
+    Json out = {{"mode", mode}, {"procs", procs}, {"threads", threads}};
+    for (const auto& [k, v] : raw.at("counters").items()) out[k] = v;
+    for (const auto& [k, v] : raw.at("max").items()) out[k] = v;
+    out["errors"] = raw.at("errors");
+    out["timed_out"] = raw.at("timed_out");
+    const double measured = max_of(raw, "measured_s");
+    const Histogram latency =
+        raw.contains("latency") ? Histogram::from_json(raw.at("latency")) : Histogram();
+    const Json latency_us = {{"count", latency.count()}, {"p50", latency.percentile(0.50)},
+                             {"p90", latency.percentile(0.90)}, {"p99", latency.percentile(0.99)},
+                             {"max", latency.max()}};
+    bool ok = !raw.at("timed_out").get<bool>();
+
+    if (mode == "connect") {
+        const double connected = counter(raw, "connected");
+        out["connects_per_s"] = per(connected, max_of(raw, "connect_s"));
+        // Why it stopped: a local resource error that ended the opening, else the most
+        // frequent failure, else "done".
+        std::string reason = raw.at("stop_reason");
+        if (reason.empty()) {
+            std::uint64_t most = 0;
+            for (const auto& [k, v] : raw.at("errors").items())
+                if (v.get<std::uint64_t>() > most) most = v.get<std::uint64_t>(), reason = k;
+        }
+        out["stop_reason"] = reason.empty() ? "done" : reason;
+        add_server(out, server, "connect", connected, "conn", connected);
+    } else if (mode == "echo") {
+        const double messages = counter(raw, "messages");
+        out["msgs_per_s"] = per(messages, measured);
+        out["bytes_per_s"] = per(static_cast<double>(counter(raw, "bytes")), measured);
+        out["latency_us"] = latency_us;
+        add_server(out, server, "msg", messages, "conn", counter(raw, "connected"));
+        ok = ok && counter(raw, "connected") > 0 && counter(raw, "mismatched_bytes") == 0 &&
+             counter(raw, "excess_bytes") == 0 && counter(raw, "unanswered") == 0 &&
+             counter(raw, "closed_by_server") == 0;
+    } else if (mode == "chat") {
+        const double received = counter(raw, "received");
+        const double expected = counter(raw, "expected");
+        out["msgs_per_s"] = per(static_cast<double>(counter(raw, "sent")), measured);
+        out["deliveries_per_s"] = per(received, measured);
+        out["lost"] = expected > received ? expected - received : 0;
+        out["loss_ratio"] = per(expected > received ? expected - received : 0, expected);
+        out["latency_us"] = latency_us;
+        add_server(out, server, "delivery", received, "client", counter(raw, "registered"));
+        ok = ok && counter(raw, "registered") > 0 && counter(raw, "corrupt") == 0;
+    }
+    out["ok"] = ok;
+    return out;
+}
+
+void print_result(const Json& result) {
+    std::cout << "RESULT " << result.dump() << std::endl;
+}
+
+}  // namespace hiconn::load

@@ -1,0 +1,34 @@
+// What a run reports. A process produces a "raw" result (counters, error counts, maxima,
+// a latency histogram); the parent of worker processes merges the raw results; finalize()
+// turns raw counters plus server samples into the figures of the RESULT line.
+//
+// raw = {"mode": "...", "counters": {name: n, ...}   summed across processes
+//        "errors": {"ECONNREFUSED": n, ...}          summed
+//        "max": {"measured_s": x, ...}               maximum across processes
+//        "latency": Histogram::to_json()             merged
+//        "stop_reason": "EMFILE" | ""                first non-empty
+//        "timed_out": bool}                          any
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace hiconn::load {
+
+using Json = nlohmann::json;
+
+Json merge_raw(const std::vector<Json>& raws);
+
+/// `server`: {"start": sample, "ready": sample, "end": sample} or null.
+/// The result has "ok": false when the run failed (see exit status).
+Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_t threads);
+
+/// Prints "RESULT {json}" on stdout (one line, flushed).
+void print_result(const Json& result);
+
+/// Short name of an error code: "ECONNREFUSED", "EMFILE", "timeout", "eof", ...
+std::string error_name(int errno_value);
+
+}  // namespace hiconn::load

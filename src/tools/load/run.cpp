@@ -1,0 +1,89 @@
+#include "tools/load/run.hpp"
+
+#include "core/io_pool.hpp"
+#include "platform/platform.hpp"
+// CHAT #include "tools/load/chat_mode.hpp"
+#include "tools/load/connect_mode.hpp"
+#include "tools/load/coordinator.hpp"
+#include "tools/load/echo_mode.hpp"
+#include "tools/load/endpoints.hpp"
+
+#include <iostream>
+#include <thread>
+
+namespace hiconn::load {
+namespace {
+
+std::unique_ptr<Mode> make_mode(const Options& o, core::IoPool& pool, const Target& target) {
+    if (o.mode == "connect") return std::make_unique<ConnectMode>(o, pool, target);
+    if (o.mode == "echo") return std::make_unique<EchoMode>(o, pool, target);
+    return nullptr; // CHAT
+}
+
+// The phases of mode.hpp, each bounded: a wait that reaches its limit moves on.
+Json drive(const Options& o, Mode& mode, core::IoPool& pool, Coordinator& coordinator) {
+    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                             std::chrono::duration<double>(o.effective_timeout_s()));
+    auto wait_until = [&](auto done, Clock::time_point until) {
+        while (!done()) {
+            if (Clock::now() >= until) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            coordinator.on_progress(mode.progress());
+        }
+        return true;
+    };
+    auto seconds_from_now = [&](double s) {
+        return std::min(deadline, Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                     std::chrono::duration<double>(s)));
+    };
+    bool timed_out = false;
+
+    coordinator.at_start();
+    mode.start_establish();
+    timed_out |= !wait_until([&] { return mode.established(); }, deadline);
+    coordinator.at_ready(deadline);
+
+    mode.start_measure();
+    timed_out |= !wait_until([&] { return mode.measure_settled(); }, deadline);
+    const auto hold_until = seconds_from_now(mode.measure_hold_s());
+    wait_until([] { return false; }, hold_until);
+    timed_out |= Clock::now() >= deadline;
+    mode.stop_measure();
+    coordinator.at_measured(deadline);
+
+    wait_until([&] { return mode.drained(); }, seconds_from_now(o.drain_s));
+    mode.close_all();
+    // Closing is local work: give it a few seconds even past the deadline.
+    wait_until([&] { return mode.closed(); }, Clock::now() + std::chrono::seconds(5));
+    pool.stop();
+
+    Json raw = mode.raw_result();
+    raw["timed_out"] = timed_out;
+    return raw;
+}
+
+}  // namespace
+
+int run_process(const Options& o) {
+    const auto limit = platform::raise_open_file_limit();
+    Target target;
+    try {
+        target = make_target(o.host, o.port, o.sources);
+    } catch (const std::exception& e) {
+        std::cerr << "hiconn-load: " << e.what() << "\n";
+        return 2;
+    }
+    auto coordinator = o.worker ? make_worker_coordinator(o) : make_local_coordinator(o);
+    if (!o.worker && limit.soft && o.connections + 64 > limit.soft)
+        std::cerr << "hiconn-load: " << o.connections << " connections exceed this process's "
+                  << "open-file limit (" << limit.soft << "): use --procs\n";
+
+    core::IoPool pool(o.threads);
+    auto mode = make_mode(o, pool, target);
+    pool.start();
+    Json raw = drive(o, *mode, pool, *coordinator);
+    raw["max"]["fd_limit"] = static_cast<double>(limit.soft);
+    return coordinator->finish(raw);
+}
+
+}  // namespace hiconn::load
