@@ -83,6 +83,11 @@ Json value_of(const Override& o, const Field* field)
     const bool string_target = field && (field->type == Type::string || o.has_index);
     if (!parsed || (string_target && !value.is_string())) value = o.value;
     if (field && field->type == Type::string_list && !o.has_index && !parsed) value = Json::array({o.value});
+    try {
+        (void)value.dump();  // the command line may carry bytes a JSON document cannot
+    } catch (const Json::type_error&) {
+        throw ConfigError("--set " + o.path, o.path, "expected UTF-8 text");
+    }
     return value;
 }
 
@@ -97,10 +102,17 @@ std::vector<std::string> apply_overrides(Json& doc, const std::vector<std::strin
         const Field* field = resolve(o);
         Json* node = &doc;
         std::string path;
+        bool fresh = false;  // `node` was created by this override
         for (const auto& key : o.keys) {
-            // A null optional section (stats.http) becomes an object when a key is set in it.
-            if (!node->is_object() && !node->is_null())
-                throw ConfigError(file, path, "expected an object, got " + describe_value(*node));
+            // Only an optional section (stats.http) may be null: setting a key in it turns it on.
+            const Section* section = find_section(path);
+            const bool may_be_null = fresh || (!path.empty() && section && section->present);
+            if (!node->is_object() && !(node->is_null() && may_be_null))
+                throw ConfigError(file, path, std::string(path.empty() ? "expected a JSON object at the top level"
+                                                                       : "expected an object") +
+                                                  ", got " + describe_value(*node));
+            if (node->is_null()) *node = Json::object();
+            fresh = !node->contains(key);
             path = join_path(path, key);
             node = &(*node)[key];
         }

@@ -201,8 +201,12 @@ private:
 
 std::string describe_value(const Json& value)
 {
-    std::string text = value.dump();
-    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (text.size() > 60) {
+        std::size_t cut = 57;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+        text = text.substr(0, cut) + "...";
+    }
     return text;
 }
 

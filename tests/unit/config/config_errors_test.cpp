@@ -54,6 +54,19 @@ TEST_CASE("wrong types are errors", "[config][errors]")
     check_error(R"({"$schema": 1})", "$schema", "expected a string");
 }
 
+TEST_CASE("long values are shortened in messages, on a character boundary", "[config][errors]")
+{
+    std::string motd;
+    for (int i = 0; i < 40; ++i) motd += "\xC3\xA9";  // 80 bytes of two-byte characters
+    const ConfigError e = error_of(R"({"chat": {"motd": ")" + motd + R"(", "motd_file": "m"}})");
+    CHECK(e.json_path() == "chat.motd_file");
+    const ConfigError wrong = error_of(R"({"workload": ")" + motd + R"("})");
+    const std::string message = wrong.message();
+    CHECK_THAT(message, Contains("...") && Contains("got \"\xC3\xA9"));
+    CHECK(message.size() < 120);
+    CHECK((static_cast<unsigned char>(message[message.size() - 4]) & 0xC0) != 0xC0);  // no cut-off lead byte
+}
+
 TEST_CASE("the top level must be an object", "[config][errors]")
 {
     const ConfigError e = error_of("[1, 2]");

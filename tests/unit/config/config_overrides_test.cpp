@@ -101,4 +101,18 @@ TEST_CASE("an overridden value meets the same validation, reported against --set
     e = error_of(R"({"accept": 5})", {"accept.backlog=5"});
     CHECK(e.file() == "test.json");
     CHECK(e.json_path() == "accept");
+    e = error_of(R"({"accept": null})", {"accept.backlog=5"});
+    CHECK(e.file() == "test.json");
+    CHECK(e.message() == "expected an object, got null");
+    e = error_of("null", {"threads=1"});
+    CHECK(e.file() == "test.json");
+    CHECK(e.message() == "expected a JSON object at the top level, got null");
+}
+
+TEST_CASE("--set refuses bytes that are not UTF-8", "[config][set]")
+{
+    const ConfigError e = error_of("{}", {"chat.motd=\xff\xfe"});
+    CHECK(e.file() == "--set chat.motd");
+    CHECK(e.message() == "expected UTF-8 text");
+    CHECK(load("{}", {"chat.motd=caf\xC3\xA9"}).chat.motd == "caf\xC3\xA9");
 }
