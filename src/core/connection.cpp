@@ -62,6 +62,7 @@ void Connection::start(CloseReason rejection, bool counted_per_ip) {
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     if (rejection != CloseReason::workload) {
         rejected_ = true;
+        close_reason_ = rejection;
         const std::string message = worker_.workload().rejection_message(rejection);
         if (!message.empty()) send(std::string_view(message));
         close(rejection);
@@ -523,8 +524,12 @@ void Connection::finish(CloseReason reason) {
     queue_head_ = 0;
     release_receive_slot();
     if (counted_per_ip_) worker_.server().per_ip().remove(remote_);
-    worker_.stats().connection_closed(reason);
-    if (!rejected_) worker_.workload().on_close(*this, reason);
+    if (rejected_) {
+        Stats::add(worker_.stats().closes[static_cast<std::size_t>(reason)]);
+    } else {
+        worker_.stats().connection_closed(reason);
+        worker_.workload().on_close(*this, reason);
+    }
     worker_.forget(*this);
     worker_.server().on_connection_released();
     // Callers up the stack may still touch members: release the last reference later.

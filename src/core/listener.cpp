@@ -139,7 +139,8 @@ void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::s
         else
             rejection = CloseReason::rejected_per_ip;
     }
-    server_.stats().connection_opened();
+    // A refused connection only lives to deliver its rejection: it does not count.
+    if (rejection == CloseReason::workload) server_.stats().connection_opened();
     Worker& worker = server_.worker(target);
     auto connection = std::make_shared<Connection>(worker, std::move(socket), remote.address());
     asio::post(worker.io(), [&worker, connection = std::move(connection), rejection, counted_per_ip]() mutable {

@@ -54,8 +54,8 @@ void Worker::adopt(std::shared_ptr<Connection> connection, CloseReason rejection
     if (first_) first_->list_prev_ = &c;
     first_ = &c;
     ++count_;
-    if (stopping_) rejection = CloseReason::server_stop;
     c.start(rejection, counted_per_ip);
+    if (stopping_) c.close(CloseReason::server_stop);  // accepted while the stop began
 }
 
 void Worker::forget(Connection& c) {
