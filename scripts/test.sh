@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Sets up and runs every test:
+#   1. Release build: unit tests (Catch2) + integration tests (pytest against the real binary)
+#   2. AddressSanitizer + UBSan build: the whole suite once more
+#   3. ThreadSanitizer build: the unit tests and the chat integration tests
+#   4. Windows: cross-build with mingw-w64 and run under Wine (scripts/test-windows.sh)
+# Options: --quick (step 1 only), --no-windows. Exits non-zero on the first failing step.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JOBS=$(nproc)
+QUICK=0
+WINDOWS=1
+for a in "$@"; do
+    case $a in
+        --quick) QUICK=1 ;;
+        --no-windows) WINDOWS=0 ;;
+        *) echo "usage: scripts/test.sh [--quick] [--no-windows]" >&2; exit 2 ;;
+    esac
+done
+
+"$ROOT/scripts/setup.sh"
+
+PASSED=0
+FAILED=0
+step() { printf '\n==== %s (%ds)\n' "$*" "$SECONDS"; }
+
+# build DIR TYPE [cmake args...]
+build() {
+    local dir=$1 type=$2
+    shift 2
+    cmake -S "$ROOT" -B "$ROOT/build/$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+    cmake --build "$ROOT/build/$dir" -j"$JOBS"
+}
+
+# run_ctest DIR [ctest args...]: runs, counts, fails the script on failures.
+run_ctest() {
+    local dir=$1 log
+    shift
+    log=$(mktemp)
+    local rc=0
+    (cd "$ROOT/build/$dir" && ctest --output-on-failure -j"$JOBS" "$@") 2>&1 | tee "$log" || rc=$?
+    local line
+    line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
+    if [[ $line =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+        FAILED=$((FAILED + BASH_REMATCH[1]))
+        PASSED=$((PASSED + BASH_REMATCH[2] - BASH_REMATCH[1]))
+    fi
+    rm -f "$log"
+    if ((rc != 0)); then
+        printf '\ntest.sh: %s failed\n%d passed, %d failed\n' "$dir" "$PASSED" "$((FAILED > 0 ? FAILED : 1))"
+        exit 1
+    fi
+}
+
+step "Release build and tests"
+build release Release
+run_ctest release
+
+if ((!QUICK)); then
+    step "AddressSanitizer + UBSan build and tests"
+    build asan RelWithDebInfo -DHICONN_SANITIZE=address
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        run_ctest asan
+
+    step "ThreadSanitizer build: unit tests and chat integration tests"
+    build tsan RelWithDebInfo -DHICONN_SANITIZE=thread
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest tsan -R '^(unit|test_chat.*)$'
+
+    if ((WINDOWS)); then
+        step "Windows cross build and tests under Wine"
+        "$ROOT/scripts/test-windows.sh"
+        PASSED=$((PASSED + 1))
+    fi
+fi
+
+printf '\ntest.sh: all steps passed in %ds\n%d passed, %d failed\n' "$SECONDS" "$PASSED" "$FAILED"
