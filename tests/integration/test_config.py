@@ -176,6 +176,40 @@ def test_cross_field_rules_are_the_known_difference(schema, path):
     assert check_config(path).returncode == 2
 
 
+ADDRESS_SAMPLES = [
+    "1.2.3.4:7000", "[::1]:7000", "*:80", "127.0.0.1:0", "0.0.0.0:65535", "[::]:1",
+    "[::ffff:10.0.0.1]:9", "[1:2:3:4:5:6:7:8]:9", "[1::8]:1", "[1:2:3:4:5:6::]:1",
+    "[1:2:3:4:5:6:1.2.3.4]:1", "[1::1.2.3.4]:1", "[2001:DB8::a]:443",
+    "127.0.0.1", "127.0.0.1:65536", "127.0.0.1:07000", "localhost:7000", "256.0.0.1:7000",
+    "::1:7000", "[::1]", "[1.2.3.4]:7000", "[1:2:3:4:5:6:7:8:9]:7000", "[1::2::3]:7000",
+    "[12345::]:1", "[1:2:3:4:5:6:7]:1", "*:", "1.2.3.04:1", "[::1.2.3]:1", "[fe80::1%eth0]:1",
+    " 1.2.3.4:1", "1.2.3.4:1 ",
+]
+
+
+IP_SAMPLES = ["10.0.0.1", "::1", "2001:db8::", "::ffff:1.2.3.4", "10.0.0", "[::1]", "localhost", "",
+              "1.2.3.256", "1:2:3:4:5:6:7:8:9", "fe80::1%eth0"]
+
+
+def test_schema_and_hiconn_agree_on_addresses(schema, tmp_path):
+    """The schema's patterns (Python `re`) and hiconn (std::regex + parser) read addresses alike."""
+    path = tmp_path / "address.json"
+    verdicts = {}
+    documents = [{"listen": [a]} for a in ADDRESS_SAMPLES] + \
+                [{"stats": {"http": {"address": a, "allow": [a]}}} for a in IP_SAMPLES]
+    for document in documents:
+        path.write_text(json.dumps(document))
+        schema_valid = jsonschema.Draft7Validator(schema).is_valid(document)
+        result = check_config(path)
+        assert result.returncode in (0, 2), result.stderr
+        assert schema_valid == (result.returncode == 0), (document, result.stderr)
+        verdicts[json.dumps(document)] = schema_valid
+    # The samples cut both ways.
+    assert verdicts[json.dumps({"listen": ["[::1]:7000"]})]
+    assert not verdicts[json.dumps({"listen": ["localhost:7000"]})]
+    assert verdicts[json.dumps({"stats": {"http": {"address": "::1", "allow": ["::1"]}}})]
+
+
 def test_schema_accepts_what_hiconn_prints(schema):
     """The effective config of every valid file is itself valid, for both."""
     for path in example_configs() + fixtures("good"):
