@@ -1,0 +1,128 @@
+// Routing and access rules of the admin endpoint, through respond() (no sockets).
+#include "app/admin_http.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/http.hpp>
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+namespace http = boost::beast::http;
+using boost::asio::ip::make_address;
+using hiconn::app::AdminAccess;
+using hiconn::app::AdminCallbacks;
+using hiconn::app::HttpRequest;
+using hiconn::app::respond;
+
+namespace {
+
+struct Recorder {
+    int pauses = 0, resumes = 0, reloads = 0;
+    bool reload_result = true;
+    AdminCallbacks callbacks() {
+        AdminCallbacks c;
+        c.sample = [] {
+            hiconn::app::MetricsSample s;
+            s.stats.connections = 7;
+            s.version = "9.9.9";
+            s.workload_name = "echo";
+            return s;
+        };
+        c.pause = [this] { ++pauses; };
+        c.resume = [this] { ++resumes; };
+        c.reload = [this] { ++reloads; return reload_result; };
+        return c;
+    }
+};
+
+HttpRequest request(http::verb verb, const std::string& target, const std::string& auth = "") {
+    HttpRequest r{verb, target, 11};
+    if (!auth.empty()) r.set(http::field::authorization, auth);
+    return r;
+}
+
+const auto loopback = make_address("127.0.0.1");
+const auto other = make_address("192.0.2.10");
+
+}  // namespace
+
+TEST_CASE("admin: GET /metrics and /stats", "[ops][admin]") {
+    Recorder rec;
+    const AdminAccess access({}, "");
+    auto r = respond(request(http::verb::get, "/metrics"), other, access, rec.callbacks());
+    CHECK(r.result() == http::status::ok);
+    CHECK(r[http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+    CHECK(r.body().find("hiconn_connections 7\n") != std::string::npos);
+    r = respond(request(http::verb::get, "/stats?x=1"), other, access, rec.callbacks());
+    CHECK(r.result() == http::status::ok);
+    CHECK(r[http::field::content_type] == "application/json");
+    CHECK(r.body().find("\"current\": 7") != std::string::npos);
+    r = respond(request(http::verb::post, "/metrics"), loopback, access, rec.callbacks());
+    CHECK(r.result() == http::status::method_not_allowed);
+    CHECK(r[http::field::allow] == "GET");
+    r = respond(request(http::verb::get, "/nope"), loopback, access, rec.callbacks());
+    CHECK(r.result() == http::status::not_found);
+}
+
+TEST_CASE("admin: controls from loopback run the callbacks", "[ops][admin]") {
+    Recorder rec;
+    const AdminAccess access({}, "");
+    CHECK(respond(request(http::verb::post, "/pause"), loopback, access, rec.callbacks()).result() == http::status::ok);
+    CHECK(respond(request(http::verb::post, "/continue"), make_address("::1"), access, rec.callbacks()).result() == http::status::ok);
+    CHECK(respond(request(http::verb::post, "/reload"), make_address("127.5.6.7"), access, rec.callbacks()).result() == http::status::ok);
+    CHECK(rec.pauses == 1);
+    CHECK(rec.resumes == 1);
+    CHECK(rec.reloads == 1);
+    rec.reload_result = false;
+    CHECK(respond(request(http::verb::post, "/reload"), loopback, access, rec.callbacks()).result() == http::status::internal_server_error);
+    // GET on a control is refused and does nothing.
+    const auto r = respond(request(http::verb::get, "/pause"), loopback, access, rec.callbacks());
+    CHECK(r.result() == http::status::method_not_allowed);
+    CHECK(rec.pauses == 1);
+}
+
+TEST_CASE("admin: controls from other addresses are refused unless allowed", "[ops][admin]") {
+    Recorder rec;
+    const AdminAccess closed({}, "");
+    CHECK(respond(request(http::verb::post, "/pause"), other, closed, rec.callbacks()).result() == http::status::forbidden);
+    CHECK(respond(request(http::verb::post, "/reload"), make_address("::ffff:192.0.2.10"), closed, rec.callbacks()).result() == http::status::forbidden);
+    CHECK(rec.pauses == 0);
+    CHECK(rec.reloads == 0);
+
+    const AdminAccess open({"192.0.2.10", "10.1.0.0/16", "2001:db8::/32"}, "");
+    CHECK(open.address_allowed(other));
+    CHECK(open.address_allowed(make_address("::ffff:192.0.2.10")));  // v4-mapped judged as v4
+    CHECK_FALSE(open.address_allowed(make_address("192.0.2.11")));
+    CHECK(open.address_allowed(make_address("10.1.255.3")));
+    CHECK_FALSE(open.address_allowed(make_address("10.2.0.1")));
+    CHECK(open.address_allowed(make_address("2001:db8:1::5")));
+    CHECK_FALSE(open.address_allowed(make_address("2001:db9::5")));
+    CHECK(respond(request(http::verb::post, "/pause"), other, open, rec.callbacks()).result() == http::status::ok);
+    CHECK(rec.pauses == 1);
+}
+
+TEST_CASE("admin: the bearer token guards the controls, not the figures", "[ops][admin]") {
+    Recorder rec;
+    const AdminAccess access({}, "s3cret");
+    auto r = respond(request(http::verb::post, "/pause"), loopback, access, rec.callbacks());
+    CHECK(r.result() == http::status::unauthorized);
+    CHECK(r[http::field::www_authenticate] == "Bearer realm=\"hiconn\"");
+    CHECK(respond(request(http::verb::post, "/pause", "Bearer wrong!"), loopback, access, rec.callbacks()).result() == http::status::unauthorized);
+    CHECK(respond(request(http::verb::post, "/pause", "Bearer s3cre"), loopback, access, rec.callbacks()).result() == http::status::unauthorized);
+    CHECK(respond(request(http::verb::post, "/pause", "Basic s3cret"), loopback, access, rec.callbacks()).result() == http::status::unauthorized);
+    CHECK(rec.pauses == 0);
+    CHECK(respond(request(http::verb::post, "/pause", "Bearer s3cret"), loopback, access, rec.callbacks()).result() == http::status::ok);
+    CHECK(respond(request(http::verb::post, "/continue", "bearer  s3cret "), loopback, access, rec.callbacks()).result() == http::status::ok);
+    CHECK(rec.pauses == 1);
+    CHECK(rec.resumes == 1);
+    // The address check comes first: a right token from a wrong address is still refused.
+    CHECK(respond(request(http::verb::post, "/pause", "Bearer s3cret"), other, access, rec.callbacks()).result() == http::status::forbidden);
+    CHECK(respond(request(http::verb::get, "/metrics"), loopback, access, rec.callbacks()).result() == http::status::ok);
+}
+
+TEST_CASE("admin: a bad allow entry is an error naming it", "[ops][admin]") {
+    CHECK_THROWS_WITH(AdminAccess({"10.0.0.0/33"}, ""), Catch::Contains("10.0.0.0/33"));
+    CHECK_THROWS_WITH(AdminAccess({"example.com"}, ""), Catch::Contains("example.com"));
+    CHECK_THROWS_AS(AdminAccess({"10.0.0.0/"}, ""), std::invalid_argument);
+    CHECK_NOTHROW(AdminAccess({"::1", "fe80::/10", "0.0.0.0/0"}, ""));
+}
