@@ -36,8 +36,6 @@ make_prefix() {
     local d
     # spdlog and fmt are used header-only on Windows (cmake/packaging.cmake).
     for d in boost nlohmann catch2 spdlog fmt; do ln -sfn "/usr/include/$d" "$DEPS/include/$d"; done
-    ln -sfn /usr/include/spdlog "$DEPS/include/spdlog"  # src/core/log.cpp: spdlog, header-only on WIN32
-    ln -sfn /usr/include/fmt "$DEPS/include/fmt"        # spdlog's external fmt (FMT_HEADER_ONLY)
     rm -rf "$DEPS/share/cmake/nlohmann_json"
     cp -r /usr/share/cmake/nlohmann_json "$DEPS/share/cmake/"
     rm -f "$DEPS"/lib/cmake/Catch2/*.cmake
