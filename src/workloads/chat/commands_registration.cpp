@@ -26,7 +26,6 @@ void send_welcome(Context& ctx) {
                   .arg("CHANLIMIT=#:" + std::to_string(s.max_channels_per_client))
                   .arg("NETWORK=" + s.network_name)
                   .arg("MODES=4")
-                  .arg("STATUSMSG=")
                   .trailing("are supported by this server"));
     send_lusers(ctx);
     send_motd(ctx);

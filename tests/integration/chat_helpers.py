@@ -1,0 +1,157 @@
+"""Helpers for the chat integration tests: a hiconn chat server on a free loopback port
+and a small line-based IRC client over a real socket (no IRC library: the tests see the
+exact bytes)."""
+import os
+import socket
+import time
+
+from hiconn_harness import Server, free_port, raise_nofile  # noqa: F401 (re-exported)
+
+SERVER = "irc.test"
+
+
+def chat_server(chat=None, **sections):
+    """A Server running the chat workload; `chat` entries override the chat section."""
+    chat_cfg = {"server_name": SERVER, "network_name": "TestNet",
+                "flood": {"messages_per_second": 1000, "burst": 1000, "max_queued": 1000}}
+    chat_cfg.update(chat or {})
+    config = {"workload": "chat", "chat": chat_cfg, "stats": {"interval_s": 0}}
+    config.update(sections)
+    return Server(config)
+
+
+def numeric(line):
+    """The numeric of ':server NNN ...', or None."""
+    parts = line.split(" ", 2)
+    if len(parts) >= 2 and line.startswith(":") and len(parts[1]) == 3 and parts[1].isdigit():
+        return int(parts[1])
+    return None
+
+
+class Client:
+    """One IRC connection. Lines are str (UTF-8 decoded with surrogateescape, so any byte
+    survives); every line received is kept in `history`."""
+
+    def __init__(self, port, host="127.0.0.1", timeout=10.0):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect((host, port))
+        self.timeout = timeout
+        self.buf = b""
+        self.history = []
+        self.pending = []  # received, not yet returned by read_line()
+        self.eof = False
+        self.nick = None
+
+    # -- sending
+    def send_raw(self, data):
+        self.sock.sendall(data if isinstance(data, bytes) else data.encode("utf-8", "surrogateescape"))
+
+    def send(self, *lines):
+        self.send_raw("".join(line + "\r\n" for line in lines))
+
+    # -- receiving
+    def _fill(self, deadline):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("no data")
+        self.sock.settimeout(remaining)
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            raise TimeoutError("no data")
+        except ConnectionResetError:
+            data = b""
+        if not data:
+            self.eof = True
+            return
+        self.buf += data
+        while b"\n" in self.buf:
+            raw, self.buf = self.buf.split(b"\n", 1)
+            line = raw.rstrip(b"\r").decode("utf-8", "surrogateescape")
+            self.history.append(line)
+            self.pending.append(line)
+
+    def read_line(self, timeout=None):
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while not self.pending:
+            if self.eof:
+                return None
+            self._fill(deadline)
+        return self.pending.pop(0)
+
+    def read_until(self, predicate, timeout=None, what=None):
+        """Lines up to and including the first one that matches; fails on EOF/timeout."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        got = []
+        while True:
+            try:
+                line = self.read_line(max(0.001, deadline - time.monotonic()))
+            except TimeoutError:
+                raise AssertionError(f"{self.nick}: timed out waiting for {what or predicate}; got {got[-20:]}")
+            if line is None:
+                raise AssertionError(f"{self.nick}: connection closed waiting for {what or predicate}; got {got[-20:]}")
+            got.append(line)
+            if predicate(line):
+                return got
+
+    def expect_numeric(self, n, timeout=None):
+        return self.read_until(lambda l: numeric(l) == n, timeout, what=f"numeric {n}")
+
+    def expect(self, text, timeout=None):
+        return self.read_until(lambda l: text in l, timeout, what=repr(text))
+
+    def sync(self, token="sync"):
+        """PING round trip: everything the server queued for us before it is now read.
+        Returns the lines that came before the PONG."""
+        self.send(f"PING :{token}")
+        lines = self.read_until(lambda l: l.endswith(f"PONG {SERVER} :{token}"), what=f"PONG {token}")
+        return lines[:-1]
+
+    def command(self, *lines):
+        """Sends lines and returns every reply up to a PING round trip."""
+        self.send(*lines)
+        return self.sync()
+
+    def numerics_of(self, *lines):
+        return [numeric(l) for l in self.command(*lines) if numeric(l) is not None]
+
+    def wait_closed(self, timeout=None):
+        """Reads until EOF; returns the lines read on the way."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        got = []
+        while True:
+            try:
+                line = self.read_line(max(0.001, deadline - time.monotonic()))
+            except TimeoutError:
+                raise AssertionError(f"{self.nick}: not closed; got {got[-20:]}")
+            if line is None:
+                return got
+            got.append(line)
+
+    def register(self, nick, user=None, realname=None, password=None):
+        self.nick = nick
+        if password is not None:
+            self.send(f"PASS {password}")
+        self.send(f"NICK {nick}", f"USER {user or nick} 0 * :{realname or 'Real ' + nick}")
+        lines = self.read_until(lambda l: numeric(l) in (376, 422, 464, 433, 432),
+                                what="end of the welcome")
+        assert numeric(lines[-1]) in (376, 422), lines
+        return lines
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def registered(port, nick, **kw):
+    c = Client(port)
+    c.register(nick, **kw)
+    return c
+
+
+def count(lines, text):
+    return sum(1 for l in lines if text in l)
