@@ -115,15 +115,18 @@ Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_
              counter(raw, "excess_bytes") == 0 && counter(raw, "unanswered") == 0 &&
              counter(raw, "closed_by_server") == 0;
     } else if (mode == "chat") {
-        const double received = counter(raw, "received");
-        const double expected = counter(raw, "expected");
+        const std::uint64_t received = counter(raw, "received");
+        const std::uint64_t expected = counter(raw, "expected");
+        const std::uint64_t lost = expected > received ? expected - received : 0;
         out["msgs_per_s"] = per(static_cast<double>(counter(raw, "sent")), measured);
-        out["deliveries_per_s"] = per(received, measured);
-        out["lost"] = expected > received ? expected - received : 0;
-        out["loss_ratio"] = per(expected > received ? expected - received : 0, expected);
+        out["deliveries_per_s"] = per(static_cast<double>(received), measured);
+        out["lost"] = lost;
+        out["loss_ratio"] = per(static_cast<double>(lost), static_cast<double>(expected));
         out["latency_us"] = latency_us;
-        add_server(out, server, "delivery", received, "client", counter(raw, "registered"));
-        ok = ok && counter(raw, "registered") > 0 && counter(raw, "corrupt") == 0;
+        add_server(out, server, "delivery", static_cast<double>(received), "client",
+                   static_cast<double>(counter(raw, "registered")));
+        ok = ok && counter(raw, "registered") > 0 && counter(raw, "corrupt") == 0 &&
+             counter(raw, "duplicates") == 0 && lost == 0;
     }
     out["ok"] = ok;
     return out;

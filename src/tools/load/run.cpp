@@ -2,7 +2,7 @@
 
 #include "core/io_pool.hpp"
 #include "platform/platform.hpp"
-// CHAT #include "tools/load/chat_mode.hpp"
+#include "tools/load/chat_mode.hpp"
 #include "tools/load/connect_mode.hpp"
 #include "tools/load/coordinator.hpp"
 #include "tools/load/echo_mode.hpp"
@@ -17,7 +17,7 @@ namespace {
 std::unique_ptr<Mode> make_mode(const Options& o, core::IoPool& pool, const Target& target) {
     if (o.mode == "connect") return std::make_unique<ConnectMode>(o, pool, target);
     if (o.mode == "echo") return std::make_unique<EchoMode>(o, pool, target);
-    return nullptr; // CHAT
+    return std::make_unique<ChatMode>(o, pool, target);
 }
 
 // The phases of mode.hpp, each bounded: a wait that reaches its limit moves on.
@@ -56,6 +56,12 @@ Json drive(const Options& o, Mode& mode, core::IoPool& pool, Coordinator& coordi
     // Closing is local work: give it a few seconds even past the deadline.
     wait_until([&] { return mode.closed(); }, Clock::now() + std::chrono::seconds(5));
     pool.stop();
+    // Run what the stop left queued (completions of the closed sockets) on this thread, so
+    // no session outlives the mode it points to.
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        pool.context(i).restart();
+        pool.context(i).poll();
+    }
 
     Json raw = mode.raw_result();
     raw["timed_out"] = timed_out;

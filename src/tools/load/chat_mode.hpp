@@ -1,0 +1,83 @@
+// hiconn-load chat: N IRC clients register (NICK/USER, wait for the end of the MOTD: 376
+// or 422, answering PINGs) at a paced rate, each joins one of C channels (client g joins
+// channel g % C, the whole run's numbering, so worker processes share channels), and the
+// first M clients send "PRIVMSG #chan :<sender> <seq> <send time us>" at a total rate R.
+// Every sent message should reach each other member of its channel once: the run counts
+// deliveries expected vs received, duplicates, and latency from the send time stamp
+// (CLOCK_MONOTONIC, the same clock in every worker process).
+#pragma once
+
+#include "core/io_pool.hpp"
+#include "tools/load/counter.hpp"
+#include "tools/load/endpoints.hpp"
+#include "tools/load/histogram.hpp"
+#include "tools/load/launcher.hpp"
+#include "tools/load/mode.hpp"
+#include "tools/load/options.hpp"
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace hiconn::load {
+
+class ChatSession;
+
+class ChatMode : public Mode {
+public:
+    ChatMode(const Options& options, core::IoPool& pool, const Target& target);
+    ~ChatMode() override;
+
+    void start_establish() override { launcher_.start(); }
+    bool established() const override { return launcher_.done(); }
+    void start_measure() override;
+    double measure_hold_s() const override { return options_.duration_s; }
+    void stop_measure() override;
+    /// Quiet for a second: no delivery arrived (the other workers' senders may still have
+    /// messages under way, so "all expected arrived" cannot be known locally).
+    bool drained() const override;
+    void close_all() override;
+    bool closed() const override { return live_.load() == 0; }
+    Json progress() const override;
+    Json raw_result() const override;
+
+    // --- for the sessions, on their I/O thread ---
+    struct alignas(64) Shard {
+        Counter connected, registered, joined, failed, closed_by_server;
+        Counter sent, expected, received, duplicates, corrupt, pings;
+        Histogram latency;
+        std::map<std::string, std::uint64_t> errors;
+        std::vector<std::shared_ptr<ChatSession>> sessions;
+    };
+    Shard& shard(std::size_t index) { return *shards_[index]; }
+    const Options& options() const { return options_; }
+    const Target& target() const { return target_; }
+    Launcher& launcher() { return launcher_; }
+    std::atomic<std::int64_t>& live() { return live_; }
+    bool sending() const { return sending_.load(std::memory_order_relaxed); }
+    bool closing() const { return closing_.load(std::memory_order_relaxed); }
+    /// The whole run's index of this process's client `local`.
+    std::uint64_t global_index(std::uint64_t local) const {
+        return local * options_.proc_count + options_.proc_index;
+    }
+    /// Members of channel `c` over the whole run.
+    std::uint64_t channel_members(std::uint64_t c) const;
+    /// Seconds between two messages of one sender.
+    double send_interval_s() const { return send_interval_s_; }
+
+private:
+    const Options& options_;
+    core::IoPool& pool_;
+    const Target& target_;
+    std::vector<std::unique_ptr<Shard>> shards_;
+    Launcher launcher_;
+    std::atomic<std::int64_t> live_{0};
+    std::atomic<bool> sending_{false}, closing_{false};
+    double send_interval_s_ = 0;
+    double measured_s_ = 0;
+    std::chrono::steady_clock::time_point measure_start_;
+    mutable std::uint64_t last_received_ = 0;
+    mutable std::chrono::steady_clock::time_point last_change_;
+};
+
+}  // namespace hiconn::load

@@ -1,0 +1,185 @@
+"""hiconn-load against small Python servers (a correct echo, a corrupting echo, a closed
+port) and against the real hiconn: it verifies echoed bytes, reports mismatches with a
+non-zero exit, names ECONNREFUSED, merges worker processes, and counts chat deliveries.
+
+Environment: HICONN_LOAD_BIN (hiconn-load), HICONN_BIN (hiconn; its tests are skipped when
+it is missing).
+"""
+import json
+import os
+import socket
+import socketserver
+import subprocess
+import threading
+
+import pytest
+
+from hiconn_harness import Server, free_port, raise_nofile
+
+LOAD_BIN = os.environ.get("HICONN_LOAD_BIN", "hiconn-load")
+HICONN_BIN = os.environ.get("HICONN_BIN", "")
+
+
+def run_load(*args, timeout=120):
+    """Runs hiconn-load; returns (exit status, the RESULT json, stderr)."""
+    proc = subprocess.run([LOAD_BIN, *map(str, args), "--no-progress"], capture_output=True,
+                          text=True, timeout=timeout)
+    results = [line[7:] for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert len(results) == 1, f"expected one RESULT line:\n{proc.stdout}\n{proc.stderr}"
+    return proc.returncode, json.loads(results[0]), proc.stderr
+
+
+class _Threaded(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 512
+
+
+def _serve(handler):
+    server = _Threaded(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        while True:
+            try:
+                data = self.request.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.request.sendall(data)
+
+
+class _CorruptingEcho(socketserver.BaseRequestHandler):
+    """Echoes every byte back, but flips the first byte of every chunk."""
+
+    def handle(self):
+        while True:
+            try:
+                data = self.request.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.request.sendall(bytes([data[0] ^ 0xFF]) + data[1:])
+
+
+@pytest.fixture
+def echo_server():
+    server = _serve(_Echo)
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def corrupting_server():
+    server = _serve(_CorruptingEcho)
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_echo_verifies_every_byte_from_a_python_server(echo_server):
+    status, result, err = run_load("echo", "--port", echo_server, "-c", 20, "--size-min", 1,
+                                   "--size-max", 3000, "--depth", 2, "-d", 1)
+    assert status == 0, err
+    assert result["ok"] is True
+    assert result["connected"] == 20
+    assert result["messages"] > 0
+    assert result["mismatched_bytes"] == 0
+    assert result["unanswered"] == 0
+    # Everything sent came back, byte for byte (the drain waited for the replies).
+    assert result["bytes_received_total"] == result["bytes_sent_total"] > 0
+    assert result["latency_us"]["count"] == result["messages"]
+    assert result["latency_us"]["p50"] <= result["latency_us"]["p99"] <= result["latency_us"]["max"]
+
+
+def test_corrupting_server_makes_echo_fail_and_report_mismatches(corrupting_server):
+    status, result, _ = run_load("echo", "--port", corrupting_server, "-c", 5, "--size", 200,
+                                 "-d", 1)
+    assert status == 1
+    assert result["ok"] is False
+    assert result["mismatched_bytes"] > 0
+    assert result["mismatched_connections"] == 5
+
+
+def test_connect_reports_econnrefused_on_a_closed_port():
+    port = free_port()  # bound then released: nothing listens there
+    status, result, _ = run_load("connect", "--port", port, "-c", 5)
+    assert status == 0
+    assert result["connected"] == 0
+    assert result["failed"] == 5
+    assert result["errors"] == {"ECONNREFUSED": 5}
+    assert result["stop_reason"] == "ECONNREFUSED"
+
+
+def test_connect_holds_connections_and_samples_the_server(echo_server):
+    # The Python server runs in this process: --server-pid samples us.
+    status, result, _ = run_load("connect", "--port", echo_server, "-c", 50, "--hold", 0.5,
+                                 "--server-pid", os.getpid())
+    assert status == 0
+    assert result["connected"] == 50
+    assert result["dropped"] == 0
+    assert result["stop_reason"] == "done"
+    assert result["server_rss_start"] > 0 and result["server_rss_end"] > 0
+    assert result["server_cpu_s"] >= 0
+    assert "server_rss_per_conn" in result
+
+
+def test_worker_processes_share_the_work_and_merge_results(echo_server):
+    status, result, err = run_load("echo", "--port", echo_server, "-c", 30, "--procs", 3,
+                                   "--sources", "127.0.0.1,127.0.0.2,127.0.0.3", "--size", 100,
+                                   "-d", 1)
+    assert status == 0, err
+    assert result["procs"] == 3
+    assert result["workers_reporting"] == 3
+    assert result["connected"] == 30
+    assert result["mismatched_bytes"] == 0
+    assert result["bytes_received_total"] == result["bytes_sent_total"] > 0
+
+
+def test_unknown_mode_is_a_usage_error():
+    proc = subprocess.run([LOAD_BIN, "frobnicate", "--port", "1"], capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 2
+    assert "MODE" in proc.stderr
+
+
+needs_hiconn = pytest.mark.skipif(not HICONN_BIN or not os.path.exists(HICONN_BIN),
+                                  reason="HICONN_BIN not built")
+
+
+@needs_hiconn
+def test_echo_against_hiconn_verifies_bytes():
+    raise_nofile(19000)
+    with Server(config={"threads": 2}) as server:
+        status, result, err = run_load("echo", "--port", server.port, "-c", 300, "--size-min", 1,
+                                       "--size-max", 20000, "--depth", 3, "-d", 2, "--threads", 2,
+                                       "--server-pid", server.proc.pid)
+    assert status == 0, err
+    assert result["connected"] == 300
+    assert result["mismatched_bytes"] == 0 and result["unanswered"] == 0
+    assert result["bytes_received_total"] == result["bytes_sent_total"] > 0
+    assert result["server_cpu_us_per_msg"] > 0
+
+
+@needs_hiconn
+def test_chat_against_hiconn_counts_every_delivery():
+    config = {"workload": "chat", "threads": 2,
+              "chat": {"flood": {"messages_per_second": 10000, "burst": 10000, "max_queued": 10000}}}
+    with Server(config=config) as server:
+        status, result, err = run_load("chat", "--port", server.port, "-c", 60, "--channels", 6,
+                                       "--senders", 6, "--rate", 60, "-d", 2,
+                                       "--register-rate", 500, "--server-pid", server.proc.pid)
+    assert status == 0, err
+    assert result["registered"] == 60 and result["joined"] == 60
+    assert result["sent"] > 0
+    # 10 members per channel: each message reaches the 9 others once.
+    assert result["expected"] == result["sent"] * 9
+    assert result["received"] == result["expected"]
+    assert result["duplicates"] == 0 and result["lost"] == 0
+    assert result["server_rss_per_client"] > 0
