@@ -15,8 +15,15 @@ def chat_server(chat=None, **sections):
     chat_cfg = {"server_name": SERVER, "network_name": "TestNet",
                 "flood": {"messages_per_second": 1000, "burst": 1000, "max_queued": 1000}}
     chat_cfg.update(chat or {})
-    config = {"workload": "chat", "chat": chat_cfg, "stats": {"interval_s": 0}}
-    config.update(sections)
+    # A short linger: at the end of a test the clients are still connected and the
+    # graceful stop waits that long for their FIN.
+    config = {"workload": "chat", "chat": chat_cfg, "stats": {"interval_s": 0},
+              "timeouts": {"linger_s": 1}}
+    for key, value in sections.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            config[key] = {**config[key], **value}
+        else:
+            config[key] = value
     return Server(config)
 
 
