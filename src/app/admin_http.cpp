@@ -89,7 +89,7 @@ HttpResponse serve_control(const HttpRequest& request, std::string_view path,
     if (!access.address_allowed(peer)) {
         log::write_limited(log::Level::warn, "admin-forbidden", who + " refused: address not allowed");
         return make_response(http::status::forbidden, request,
-                             "forbidden: admin controls are allowed from loopback and "
+                             "forbidden: admin controls are allowed from 127.0.0.1, ::1 and "
                              "stats.http.allow only\n");
     }
     const auto authorization = request[http::field::authorization];
@@ -145,7 +145,8 @@ AdminAccess::AdminAccess(const std::vector<std::string>& allow, std::string toke
 
 bool AdminAccess::address_allowed(const asio::ip::address& peer_in) const {
     const auto peer = normalize(peer_in);
-    if (peer.is_loopback()) return true;
+    if (peer == asio::ip::address_v4::loopback() || peer == asio::ip::address_v6::loopback())
+        return true;
     for (const auto& network : allow_) {
         if (network.address.is_v4() != peer.is_v4()) continue;
         const bool match = peer.is_v4()
@@ -277,7 +278,19 @@ private:
             return do_write();
         }
         response_ = respond(parser_->get(), peer_, *owner_->current_access(), owner_->callbacks);
+        if (log::enabled(log::Level::debug)) log::debug(access_line());
         do_write();
+    }
+
+    // The access log (debug level): "admin: GET /metrics from 127.0.0.1 -> 200". The target
+    // is client text: cut to 1 KiB and without control characters, one event = one line.
+    std::string access_line() const {
+        const auto& request = parser_->get();
+        std::string target(request.target().substr(0, 1024));
+        for (char& c : target)
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+        return "admin: " + std::string(request.method_string()) + ' ' + target + " from " +
+               peer_.to_string() + " -> " + std::to_string(response_.result_int());
     }
 
     void do_write() {
@@ -355,7 +368,7 @@ void AdminHttp::start() {
                                  ec.message());
     d.bound = d.acceptor.local_endpoint();
     log::info("stats.http: listening on http://" + endpoint_text(d.bound) +
-              " (GET /metrics, /stats; POST /pause, /continue, /reload from loopback" +
+              " (GET /metrics, /stats; POST /pause, /continue, /reload from localhost" +
               (d.config.allow.empty() ? std::string() : " and stats.http.allow") +
               (d.config.token.empty() ? ")" : ", with the bearer token)"));
     asio::dispatch(d.acceptor.get_executor(), [self = impl_] { self->do_accept(); });

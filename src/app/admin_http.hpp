@@ -4,10 +4,12 @@
 //
 // Who may do what:
 //   GET  /metrics, /stats          anyone who can reach the address (bind it accordingly)
-//   POST /pause, /continue, /reload  loopback (127.0.0.0/8, ::1) and stats.http.allow
-//                                   entries (addresses or CIDR networks), else 403; with
-//                                   stats.http.token set also "Authorization: Bearer TOKEN",
-//                                   else 401
+//   POST /pause, /continue, /reload  localhost (127.0.0.1, ::1) and stats.http.allow
+//                                   entries (addresses or CIDR networks, e.g. 127.0.0.0/8),
+//                                   else 403; with stats.http.token set also
+//                                   "Authorization: Bearer TOKEN", else 401
+// Only 127.0.0.1 and ::1 by default, not all of 127.0.0.0/8: other loopback addresses are
+// what local containers and test clients (127.0.0.2) use, and they are "other peers" here.
 // Limits: 8 KiB of request headers, 4 KiB of body, 10 s to receive a request, 64 sessions.
 #pragma once
 
@@ -36,14 +38,14 @@ struct AdminCallbacks {
     std::function<bool()> reload;           ///< re-read the config; false = invalid, old kept
 };
 
-/// Who may POST admin controls: loopback always, plus the allow list; and the token.
+/// Who may POST admin controls: 127.0.0.1 and ::1 always, plus the allow list; and the token.
 class AdminAccess {
 public:
     /// Throws std::invalid_argument naming an allow entry that is neither an address nor
     /// an ADDRESS/PREFIX network.
     AdminAccess(const std::vector<std::string>& allow, std::string token);
 
-    /// Loopback or listed. IPv4-mapped IPv6 peers are judged as IPv4.
+    /// 127.0.0.1, ::1 or listed. IPv4-mapped IPv6 peers are judged as IPv4.
     bool address_allowed(const boost::asio::ip::address& peer) const;
     /// True when no token is configured or `authorization` is "Bearer TOKEN".
     bool token_accepted(std::string_view authorization) const;

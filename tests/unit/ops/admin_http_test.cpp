@@ -69,7 +69,7 @@ TEST_CASE("admin: controls from loopback run the callbacks", "[ops][admin]") {
     const AdminAccess access({}, "");
     CHECK(respond(request(http::verb::post, "/pause"), loopback, access, rec.callbacks()).result() == http::status::ok);
     CHECK(respond(request(http::verb::post, "/continue"), make_address("::1"), access, rec.callbacks()).result() == http::status::ok);
-    CHECK(respond(request(http::verb::post, "/reload"), make_address("127.5.6.7"), access, rec.callbacks()).result() == http::status::ok);
+    CHECK(respond(request(http::verb::post, "/reload"), make_address("::ffff:127.0.0.1"), access, rec.callbacks()).result() == http::status::ok);
     CHECK(rec.pauses == 1);
     CHECK(rec.resumes == 1);
     CHECK(rec.reloads == 1);
@@ -86,10 +86,13 @@ TEST_CASE("admin: controls from other addresses are refused unless allowed", "[o
     const AdminAccess closed({}, "");
     CHECK(respond(request(http::verb::post, "/pause"), other, closed, rec.callbacks()).result() == http::status::forbidden);
     CHECK(respond(request(http::verb::post, "/reload"), make_address("::ffff:192.0.2.10"), closed, rec.callbacks()).result() == http::status::forbidden);
+    // Other loopback addresses are other peers (local containers, test clients).
+    CHECK(respond(request(http::verb::post, "/pause"), make_address("127.0.0.2"), closed, rec.callbacks()).result() == http::status::forbidden);
     CHECK(rec.pauses == 0);
     CHECK(rec.reloads == 0);
 
-    const AdminAccess open({"192.0.2.10", "10.1.0.0/16", "2001:db8::/32"}, "");
+    const AdminAccess open({"192.0.2.10", "10.1.0.0/16", "2001:db8::/32", "127.0.0.0/8"}, "");
+    CHECK(open.address_allowed(make_address("127.0.0.2")));
     CHECK(open.address_allowed(other));
     CHECK(open.address_allowed(make_address("::ffff:192.0.2.10")));  // v4-mapped judged as v4
     CHECK_FALSE(open.address_allowed(make_address("192.0.2.11")));

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the release packages into build/packages/:
+#   hiconn_VERSION_amd64.deb     Release build, prefix /usr: /usr/bin, /etc/hiconn (conffiles),
+#                                /usr/lib/systemd/system/hiconn.service, /usr/share/doc/hiconn
+#   hiconn-VERSION-win64.zip     from the mingw cross build (build/windows, scripts/build-windows.sh):
+#                                bin\hiconn.exe [bin\hiconn-load.exe], config\*.json + schema, README.md, docs\
+# Usage: scripts/package.sh [deb|zip|all]      (default all)
+#   HICONN_BUILD_DIR   Linux build dir to package (default build/package, configured Release here)
+#   HICONN_JOBS        parallel build jobs (default 2)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${HICONN_PACKAGE_DIR:-$ROOT/build/packages}
+JOBS=${HICONN_JOBS:-2}
+WHAT=${1:-all}
+log() { printf 'package: %s\n' "$*" >&2; }
+
+need() {
+    command -v "$1" >/dev/null || { log "error: $1 missing ($2)"; exit 1; }
+}
+
+build_deb() {
+    need cpack "apt-get install cmake"
+    need dpkg-shlibdeps "apt-get install dpkg-dev"
+    local build=${HICONN_BUILD_DIR:-$ROOT/build/package}
+    if [[ ! -f $build/CMakeCache.txt ]]; then
+        cmake -S "$ROOT" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=OFF >/dev/null
+    fi
+    local targets=(hiconn)
+    cmake --build "$build" --target help 2>/dev/null | grep -qw hiconn-load && targets+=(hiconn-load)
+    cmake --build "$build" -j"$JOBS" --target "${targets[@]}"
+    cpack --config "$build/CPackConfig.cmake" -G DEB -B "$OUT" >/dev/null
+    rm -rf "$OUT/_CPack_Packages"
+    log "built $(ls "$OUT"/hiconn_*.deb)"
+}
+
+build_zip() {
+    "$ROOT/scripts/build-windows.sh"
+    local build=$ROOT/build/windows
+    # hiconn-load.exe goes in when it builds for Windows; the zip is made either way.
+    cmake --build "$build" -j"$JOBS" --target hiconn-load >/dev/null 2>&1 ||
+        log "hiconn-load.exe does not build for Windows yet: the .zip has hiconn.exe only"
+    cpack --config "$build/CPackConfig.cmake" -G ZIP -B "$OUT" >/dev/null
+    rm -rf "$OUT/_CPack_Packages"
+    log "built $(ls "$OUT"/hiconn-*-win64.zip)"
+}
+
+mkdir -p "$OUT"
+case $WHAT in
+    deb) build_deb ;;
+    zip) build_zip ;;
+    all) build_deb; build_zip ;;
+    *) log "usage: $0 [deb|zip|all]"; exit 2 ;;
+esac
