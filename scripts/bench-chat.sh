@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Chat benchmark: hiconn (chat workload), ngircd and InspIRCd side by side in one run, all
+# driven by `hiconn-load chat` (which samples each server with --server-pid):
+#   idle:     15,000 registered clients (15 per channel), server RSS per client;
+#   fanout-a: 2,000 clients in 20 channels, 50 senders;
+#   fanout-b: 10,000 clients in 1,000 channels, 1,000 senders;
+# each fan-out raises the total message rate step by step until a step loses a message or
+# its p99 delivery latency passes 100 ms, and reports the highest clean rate, the
+# deliveries/s there and the server CPU per delivery (also at 8,000 messages/s).
+# Every server gets its own config in a temp dir, listens on a free loopback port, has its
+# connection throttles, per-IP limits and flood limits relaxed, and is stopped by PID.
+# Registration is paced per server: ngircd listens with a backlog of 10 (at most 8
+# registrations in flight), InspIRCd completes registrations on a one-second timer (many in
+# flight, 2,500 new per second).
+#
+# Environment: HICONN_BIN / HICONN_LOAD_BIN (skip the build), BENCH_SERVERS (default
+# "hiconn ngircd inspircd"), BENCH_DURATION (s per step, default 5), BENCH_SERVER_THREADS
+# (hiconn's I/O threads, default 1 -- ngircd and InspIRCd are single-threaded),
+# BENCH_CASES (default "idle fanout-a fanout-b"), BENCH_P99_LIMIT_US (default 100000: a
+# step with a higher p99 ends the ramp), BENCH_OUT (raw RESULT lines).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${BENCH_DURATION:-5}
+SERVER_THREADS=${BENCH_SERVER_THREADS:-1}
+SERVERS=${BENCH_SERVERS:-"hiconn ngircd inspircd"}
+CASES=${BENCH_CASES:-"idle fanout-a fanout-b"}
+P99_LIMIT_US=${BENCH_P99_LIMIT_US:-100000}
+WORK=$(mktemp -d /tmp/hiconn-bench-chat.XXXXXX)
+OUT=${BENCH_OUT:-$WORK/results}
+mkdir -p "$OUT"
+SERVER_PID=""
+
+log() { echo "bench-chat: $*" >&2; }
+
+stop_server() {
+    [ -n "$SERVER_PID" ] || return 0
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+# --- build / availability -----------------------------------------------------------------
+if [ -z "${HICONN_BIN:-}" ] || [ -z "${HICONN_LOAD_BIN:-}" ]; then
+    BUILD="$ROOT/build/bench"
+    log "building hiconn Release in $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=OFF >/dev/null
+    timeout 1800 cmake --build "$BUILD" --target hiconn hiconn-load -j2 >/dev/null
+    HICONN_BIN=$BUILD/src/hiconn
+    HICONN_LOAD_BIN=$BUILD/src/hiconn-load
+fi
+available=""
+for s in $SERVERS; do
+    case $s in
+        hiconn)
+            if "$HICONN_BIN" check-config --config "$ROOT/config/chat.json" >/dev/null 2>&1; then
+                available+=" $s"
+            else
+                log "MISSING: hiconn's chat workload (config/chat.json does not check) -- skipped"
+            fi ;;
+        ngircd) if command -v ngircd >/dev/null; then available+=" $s"; else log "MISSING: ngircd (apt-get install ngircd)"; fi ;;
+        inspircd) if command -v inspircd >/dev/null; then available+=" $s"; else log "MISSING: inspircd (apt-get install inspircd)"; fi ;;
+    esac
+done
+SERVERS=$available
+[ -n "$SERVERS" ] || { log "no server to measure"; exit 1; }
+
+# --- servers -----------------------------------------------------------------------------
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_listening() {  # port: up to 20 s
+    for _ in $(seq 200); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    log "server on port $1 did not start"; return 1
+}
+
+write_ngircd_conf() {  # dir port
+    cat >"$1/ngircd.conf" <<EOF
+[Global]
+	Name = irc.bench.local
+	Info = hiconn bench
+	Listen = 127.0.0.1
+	Ports = $2
+	MotdPhrase = "bench"
+	PidFile = $1/ngircd.pid
+[Limits]
+	# no connection cap, no per-IP cap, no penalty (flood) time, no ping-out during the run
+	MaxConnections = 0
+	MaxConnectionsIP = 0
+	MaxJoins = 0
+	MaxNickLength = 12
+	MaxPenaltyTime = 0
+	PingTimeout = 600
+	PongTimeout = 600
+[Options]
+	DNS = no
+	Ident = no
+	PAM = no
+EOF
+}
+
+write_inspircd_conf() {  # dir port
+    echo "bench" >"$1/motd.txt"
+    cat >"$1/inspircd.conf" <<EOF
+<server name="irc.bench.local" description="hiconn bench" network="bench">
+<admin name="bench" nick="bench" email="bench@bench.local">
+<bind address="127.0.0.1" port="$2" type="clients">
+# no per-IP cap, no flood penalty (threshold/commandrate/fakelag), big send queues
+<connect name="bench" allow="*" maxchans="100" timeout="120" pingfreq="10m"
+         hardsendq="64M" softsendq="8M" recvq="1M" threshold="1000000" commandrate="100000000"
+         fakelag="no" localmax="1000000" globalmax="1000000" maxconnwarn="no" useident="no"
+         limit="1000000">
+<files motd="$1/motd.txt">
+<dns timeout="1">
+<options defaultmodes="nt">
+<performance netbuffersize="10240" somaxconn="4096" softlimit="100000" clonesonconnect="no" quietbursts="yes">
+<security hidesplits="no" maxtargets="20">
+<limits maxnick="30" maxchan="64">
+<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="$1/ircd.log">
+<pid file="$1/inspircd.pid">
+EOF
+}
+
+# start_server NAME -> SERVER_PID, PORT, PACE (hiconn-load registration pacing flags)
+start_server() {
+    PORT=$(free_port)
+    local dir="$WORK/$1"
+    mkdir -p "$dir"
+    case $1 in
+        hiconn)
+            "$HICONN_BIN" run --config "$ROOT/config/chat.json" --listen "127.0.0.1:$PORT" \
+                --threads "$SERVER_THREADS" --set limits.max_connections=19500 \
+                --set chat.flood.messages_per_second=100000 --set chat.flood.burst=100000 \
+                --set chat.flood.max_queued=100000 --set limits.max_send_queue_bytes=67108864 \
+                --set stats.interval_s=0 --log-level warn >"$dir/out.log" 2>&1 &
+            PACE="--concurrency 1000" ;;
+        ngircd)
+            write_ngircd_conf "$dir" "$PORT"
+            ngircd -n -f "$dir/ngircd.conf" >"$dir/out.log" 2>&1 &
+            PACE="--concurrency 8" ;;
+        inspircd)
+            write_inspircd_conf "$dir" "$PORT"
+            inspircd --config "$dir/inspircd.conf" --nofork --nopid --runasroot >"$dir/out.log" 2>&1 &
+            PACE="--concurrency 5000 --register-rate 2500" ;;
+    esac
+    SERVER_PID=$!
+    wait_listening "$PORT"
+}
+
+# chat_run FILE args...: one hiconn-load chat run against the running server
+chat_run() {
+    local file=$1; shift
+    # shellcheck disable=SC2086
+    timeout 420 "$HICONN_LOAD_BIN" chat --port "$PORT" --server-pid "$SERVER_PID" $PACE \
+        --connect-timeout 60 --timeout 400 --threads 2 --no-progress "$@" >"$file" 2>"$file.err" || true
+    if ! grep -q '^RESULT' "$file"; then log "no RESULT in $file ($(tail -1 "$file.err"))"; return 1; fi
+}
+
+# clean FILE: zero loss, p99 <= the limit, every client registered
+clean() {
+    /usr/bin/python3 -c '
+import json, sys
+r = json.loads(next(l for l in open(sys.argv[1]) if l.startswith("RESULT "))[7:])
+ok = r["lost"] == 0 and r["duplicates"] == 0 and r["register_failed"] == 0 \
+     and r["latency_us"]["p99"] <= int(sys.argv[2]) and not r["timed_out"]
+sys.exit(0 if ok else 1)' "$1" "$P99_LIMIT_US"
+}
+
+# ramp CASE SERVER CLIENTS CHANNELS SENDERS RATES...: rising rates until a step is not
+# clean; the 8,000 msg/s step (CPU per delivery is compared there) runs in any case.
+ramp() {
+    local case=$1 server=$2 clients=$3 channels=$4 senders=$5; shift 5
+    local step=0 stopped=""
+    for rate in "$@"; do
+        [ -z "$stopped" ] || [ "$rate" = 8000 ] || continue
+        step=$((step + 1))
+        log "$case / $server: $clients clients, $channels channels, $senders senders, $rate msg/s"
+        chat_run "$OUT/$case.$server.$rate" -c "$clients" --channels "$channels" \
+            --senders "$senders" --rate "$rate" -d "$DURATION" --nick-prefix "s${step}n" || break
+        if [ -z "$stopped" ] && ! clean "$OUT/$case.$server.$rate"; then
+            log "$case / $server: loss or p99 over ${P99_LIMIT_US} us at $rate msg/s: stop raising"
+            stopped=$rate
+        fi
+    done
+}
+
+RATES_A="1000 2000 4000 8000 16000 24000 32000"
+RATES_B="1000 4000 8000 24000"
+for server in $SERVERS; do
+    start_server "$server" || { log "MISSING: $server did not start (see $WORK/$server/out.log)"; stop_server; continue; }
+    log "$server: pid $SERVER_PID, port $PORT"
+    for case in $CASES; do
+        case $case in
+            idle)
+                log "idle / $server: 15,000 registered clients"
+                chat_run "$OUT/idle.$server" -c 15000 --channels 1000 --senders 0 -d 3 \
+                    --nick-prefix "i" || true
+                # the next cases measure CPU, not RSS: restart with a clean process
+                stop_server; start_server "$server" || break ;;
+            fanout-a) ramp fanout-a "$server" 2000 20 50 $RATES_A ;;
+            fanout-b) ramp fanout-b "$server" 10000 1000 1000 $RATES_B ;;
+        esac
+    done
+    stop_server
+done
+
+# --- report ------------------------------------------------------------------------------
+/usr/bin/python3 - "$OUT" "$SERVERS" <<'EOF'
+import glob, json, os, sys
+out, servers = sys.argv[1], sys.argv[2].split()
+def load(path):
+    try:
+        return json.loads(next(l for l in open(path) if l.startswith("RESULT "))[7:])
+    except (OSError, StopIteration):
+        return None
+P99_LIMIT = int(os.environ.get("BENCH_P99_LIMIT_US", "100000"))
+def clean(r):
+    return r is not None and r["lost"] == 0 and r["duplicates"] == 0 and \
+        r["register_failed"] == 0 and r["latency_us"]["p99"] <= P99_LIMIT and not r["timed_out"]
+rows = {}
+for s in servers:
+    idle = load(os.path.join(out, f"idle.{s}"))
+    if idle:
+        rows.setdefault("idle: registered clients", {})[s] = idle["registered"]
+        rows.setdefault("idle: server RSS bytes/client", {})[s] = idle.get("server_rss_per_client")
+        if idle["registered"]:
+            rows.setdefault("idle: server CPU us per registration", {})[s] = \
+                idle.get("server_cpu_setup_s", 0) * 1e6 / idle["registered"]
+    for case in ("fanout-a", "fanout-b"):
+        steps = sorted(((int(p.rsplit(".", 1)[1]), load(p)) for p in glob.glob(os.path.join(out, f"{case}.{s}.*"))
+                        if p.rsplit(".", 1)[1].isdigit()), key=lambda x: x[0])
+        if not steps: continue
+        best = None
+        for rate, r in steps:
+            if not clean(r): break
+            best = (rate, r)
+        zero_loss = [rate for rate, r in steps if r and r["lost"] == 0 and r["register_failed"] == 0]
+        rows.setdefault(f"{case}: highest zero-loss rate msg/s (any p99)", {})[s] = max(zero_loss, default=0)
+        if best:
+            rate, r = best
+            rows.setdefault(f"{case}: highest clean rate msg/s", {})[s] = rate
+            rows.setdefault(f"{case}: deliveries/s there", {})[s] = r["deliveries_per_s"]
+            rows.setdefault(f"{case}: server CPU us/delivery there", {})[s] = r.get("server_cpu_us_per_delivery")
+            rows.setdefault(f"{case}: p99 latency us there", {})[s] = r["latency_us"]["p99"]
+        else:
+            rows.setdefault(f"{case}: highest clean rate msg/s", {})[s] = 0
+        at8k = dict(steps).get(8000)
+        if at8k:
+            rows.setdefault(f"{case}: server CPU us/delivery at 8,000 msg/s", {})[s] = at8k.get("server_cpu_us_per_delivery")
+            rows.setdefault(f"{case}: lost at 8,000 msg/s", {})[s] = at8k["lost"]
+        for rate, r in steps:
+            if r is None: print(f"{case} {s} {rate}: no result"); continue
+            print(f"{case} {s} {rate:>6} msg/s: sent {r['sent']}, deliveries {r['received']}/{r['expected']}"
+                  f" (lost {r['lost']}), {r['deliveries_per_s']:,.0f}/s, p99 {r['latency_us']['p99']:,} us,"
+                  f" max {r['latency_us']['max']:,} us, server CPU {r.get('server_cpu_us_per_delivery', 0):.3f} us/delivery,"
+                  f" registered {r['registered']}/{r['clients']}")
+print()
+w = 48
+print(f"{'figure':<{w}}" + "".join(f"{s:>12}" for s in servers)
+      + "".join(f"{'hiconn/' + s:>16}" for s in servers if s != "hiconn"))
+for label, vals in rows.items():
+    line = f"{label:<{w}}"
+    for s in servers:
+        v = vals.get(s)
+        line += f"{(f'{v:,.2f}' if isinstance(v, float) and v < 100 else f'{v:,.0f}' if v is not None else 'n/a'):>12}"
+    h = vals.get("hiconn")
+    for s in servers:
+        if s == "hiconn": continue
+        v = vals.get(s)
+        line += f"{(f'{h / v:.2f}' if h is not None and v else 'n/a'):>16}"
+    print(line)
+print(f"\nraw RESULT lines: {out}")
+EOF
