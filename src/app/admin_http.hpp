@@ -5,8 +5,9 @@
 // Who may do what:
 //   GET  /metrics, /stats          anyone who can reach the address (bind it accordingly)
 //   POST /pause, /continue, /reload  localhost (127.0.0.1, ::1) and stats.http.allow
-//                                   entries (addresses or CIDR networks, e.g. 127.0.0.0/8),
-//                                   else 403; with stats.http.token set also
+//                                   entries (addresses; ADDRESS/PREFIX networks too, though
+//                                   the config loader accepts addresses only), else 403;
+//                                   with stats.http.token set also
 //                                   "Authorization: Bearer TOKEN", else 401
 // Only 127.0.0.1 and ::1 by default, not all of 127.0.0.0/8: other loopback addresses are
 // what local containers and test clients (127.0.0.2) use, and they are "other peers" here.
