@@ -75,6 +75,7 @@ private:
     std::atomic<bool> sending_{false}, closing_{false};
     double send_interval_s_ = 0;
     double measured_s_ = 0;
+    std::chrono::steady_clock::time_point measure_stop_;
     std::chrono::steady_clock::time_point measure_start_;
     mutable std::uint64_t last_received_ = 0;
     mutable std::chrono::steady_clock::time_point last_change_;

@@ -169,6 +169,7 @@ private:
                     std::chrono::duration_cast<std::chrono::microseconds>(now - in_flight_.front().sent).count()));
             }
             shard_.outstanding.sub();
+            shard_.completed.add();
             in_flight_.pop_front();
         }
         do_send();
@@ -284,6 +285,7 @@ Json EchoMode::raw_result() const {
     sum("messages", &Shard::messages);
     sum("bytes", &Shard::bytes);
     sum("unanswered", &Shard::outstanding);
+    sum("messages_completed", &Shard::completed);
     sum("mismatched_bytes", &Shard::mismatched_bytes);
     sum("mismatched_connections", &Shard::mismatched_connections);
     sum("excess_bytes", &Shard::excess_bytes);

@@ -41,7 +41,7 @@ public:
     struct alignas(64) Shard {
         Counter connected, failed, messages, bytes, outstanding;
         Counter mismatched_bytes, mismatched_connections, excess_bytes, closed_by_server;
-        Counter sent_total, received_total;
+        Counter sent_total, received_total, completed;
         Histogram latency;
         std::map<std::string, std::uint64_t> errors;
         std::vector<std::shared_ptr<EchoSession>> sessions;

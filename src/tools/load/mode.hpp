@@ -3,9 +3,9 @@
 //   start_establish()   until established()        connect and (chat) register everybody
 //   -- barrier "ready": server sampled --
 //   start_measure()     until measure_settled(), then measure_hold_s() more
-//   stop_measure()
+//   stop_measure(), then until drained() (at most --drain seconds)
 //   -- barrier "measured": server sampled --
-//   until drained() (at most --drain seconds), close_all() until closed()
+//   close_all() until closed()
 //   raw_result()        after the I/O pool has stopped
 // Sessions run on the I/O pool's threads; the methods read their counters through atomics.
 #pragma once

@@ -110,7 +110,10 @@ Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_
         out["msgs_per_s"] = per(messages, measured);
         out["bytes_per_s"] = per(static_cast<double>(counter(raw, "bytes")), measured);
         out["latency_us"] = latency_us;
-        add_server(out, server, "msg", messages, "conn", counter(raw, "connected"));
+        // The server's CPU is sampled up to the end of the drain: divide by every message
+        // it echoed in that time, not only those of the measured window.
+        add_server(out, server, "msg", static_cast<double>(counter(raw, "messages_completed")), "conn",
+                   counter(raw, "connected"));
         ok = ok && counter(raw, "connected") > 0 && counter(raw, "mismatched_bytes") == 0 &&
              counter(raw, "excess_bytes") == 0 && counter(raw, "unanswered") == 0 &&
              counter(raw, "closed_by_server") == 0;
@@ -119,7 +122,7 @@ Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_
         const std::uint64_t expected = counter(raw, "expected");
         const std::uint64_t lost = expected > received ? expected - received : 0;
         out["msgs_per_s"] = per(static_cast<double>(counter(raw, "sent")), measured);
-        out["deliveries_per_s"] = per(static_cast<double>(received), measured);
+        out["deliveries_per_s"] = per(static_cast<double>(received), measured + max_of(raw, "drain_s"));
         out["lost"] = lost;
         out["loss_ratio"] = per(static_cast<double>(lost), static_cast<double>(expected));
         out["latency_us"] = latency_us;

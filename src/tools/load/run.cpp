@@ -49,9 +49,10 @@ Json drive(const Options& o, Mode& mode, core::IoPool& pool, Coordinator& coordi
     wait_until([] { return false; }, hold_until);
     timed_out |= Clock::now() >= deadline;
     mode.stop_measure();
-    coordinator.at_measured(deadline);
-
+    // The server's end sample comes after the drain: the replies/deliveries still under way
+    // are counted, so the CPU they cost must be too.
     wait_until([&] { return mode.drained(); }, seconds_from_now(o.drain_s));
+    coordinator.at_measured(deadline);
     mode.close_all();
     // Closing is local work: give it a few seconds even past the deadline.
     wait_until([&] { return mode.closed(); }, Clock::now() + std::chrono::seconds(5));
