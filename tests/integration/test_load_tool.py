@@ -7,7 +7,7 @@ it is missing).
 """
 import json
 import os
-import socket
+import resource
 import socketserver
 import subprocess
 import threading
@@ -20,10 +20,14 @@ LOAD_BIN = os.environ.get("HICONN_LOAD_BIN", "hiconn-load")
 HICONN_BIN = os.environ.get("HICONN_BIN", "")
 
 
-def run_load(*args, timeout=120):
-    """Runs hiconn-load; returns (exit status, the RESULT json, stderr)."""
+def run_load(*args, timeout=120, nofile=None):
+    """Runs hiconn-load (with an open-file limit of `nofile` when given); returns
+    (exit status, the RESULT json, stderr)."""
+    preexec = None
+    if nofile:
+        preexec = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))  # noqa: E731
     proc = subprocess.run([LOAD_BIN, *map(str, args), "--no-progress"], capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, preexec_fn=preexec)
     results = [line[7:] for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     assert len(results) == 1, f"expected one RESULT line:\n{proc.stdout}\n{proc.stderr}"
     return proc.returncode, json.loads(results[0]), proc.stderr
@@ -128,6 +132,18 @@ def test_connect_holds_connections_and_samples_the_server(echo_server):
     assert result["server_rss_start"] > 0 and result["server_rss_end"] > 0
     assert result["server_cpu_s"] >= 0
     assert "server_rss_per_conn" in result
+
+
+def test_connect_stops_at_emfile_under_a_low_file_limit(echo_server):
+    status, result, _ = run_load("connect", "--port", echo_server, "-c", 300, "--concurrency", 50,
+                                 nofile=100)
+    assert status == 0
+    assert result["fd_limit"] == 100
+    assert 0 < result["connected"] < 100
+    assert result["errors"].get("EMFILE", 0) > 0
+    assert result["stop_reason"] == "EMFILE"
+    # It stopped launching: not every one of the 300 was attempted.
+    assert result["attempted"] < 300
 
 
 def test_worker_processes_share_the_work_and_merge_results(echo_server):
