@@ -91,7 +91,7 @@ set(CPACK_PACKAGE_VENDOR "hiconn")
 set(CPACK_PACKAGE_CONTACT "hiconn maintainers <hiconn@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "High-connection TCP server daemon (echo / IRC chat)")
 set(CPACK_PACKAGE_DESCRIPTION
-    "hiconn serves very many TCP connections with little memory each: an echo workload and\n an IRC-subset chat workload, tuned by a JSON config, with Prometheus metrics and\n systemd integration.")
+    "hiconn serves very many TCP connections with little memory each: an echo workload and\nan IRC-subset chat workload, tuned by a JSON config, with Prometheus metrics and\nsystemd integration.")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR}/packages)
 set(CPACK_STRIP_FILES ON)
@@ -110,8 +110,8 @@ else()
   set(CPACK_INSTALL_PREFIX /usr)
   set(CPACK_DEBIAN_PACKAGE_SECTION net)
   set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-  # Runtime libraries (libboost-program-options1.81.0, libspdlog1.10, libfmt9, libsystemd0,
-  # libstdc++6, libc6) found by dpkg-shlibdeps from the binaries.
+  # Runtime libraries (libboost-program-options1.81.0, libspdlog1.10-fmt9, libsystemd0,
+  # libstdc++6, libgcc-s1, libc6) found by dpkg-shlibdeps from the binaries.
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
   set(CPACK_DEBIAN_PACKAGE_RECOMMENDS systemd)
   # DynamicUser=yes in the unit: systemd makes the user when the service starts, so the
