@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The Windows half of CI, on Linux: cross-builds hiconn (mingw-w64), then under Wine 8
 #   1. the Catch2 unit tests (ctest through the toolchain's Wine emulator),
-#   2. the echo integration tests against hiconn.exe, from Linux clients,
+#   2. a console run (echo, Ctrl-C = graceful stop) and the echo integration tests against
+#      hiconn.exe, from Linux clients,
 #   3. the service lifecycle with hiconn's own commands: install, start, echo, pause
 #      (new connection refused, old one served, stays PAUSED with no connection), continue,
-#      reload, stop (process exits, port closes), uninstall; a start that fails with a
-#      service-specific code; the `service` entry started by hand,
+#      reload, stop (process exits, port closes), uninstall; starts that fail with a
+#      service-specific code (bind error, config error); the `service` entry started by hand,
 #   4. the same service with sc.exe: create, start, query, stop, delete.
 # Every step is checked and bounded by a deadline; the first wrong step fails the run.
 # What Wine cannot do (sc pause/continue, delayed auto-start, recovery actions, SHUTDOWN)
@@ -118,7 +119,24 @@ service_pid() { pgrep -f -- "service --config .* --name $1\$" || true; }
 say "unit tests under Wine"
 ctest --test-dir "$BUILD" --output-on-failure --timeout 300 || fail "unit tests"
 
-# --- 2. echo integration tests -----------------------------------------------------------
+# --- 2a. console run: echo, then Ctrl-C ----------------------------------------------------
+# Wine turns SIGINT into CTRL_C_EVENT for the console handler (SIGTERM just kills).
+say "console run under Wine: echo, Ctrl-C stops gracefully"
+PORT=$(free_port)
+"$W" "$EXE" run --listen "127.0.0.1:$PORT" --threads 2 </dev/null >"$LOGS/console-run.log" 2>&1 &
+CONSOLE_PID=$!
+wait_for "console hiconn.exe listening on $PORT" listening "$PORT"
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+echo_on 3 "console echo"
+exec 3>&-
+kill -INT "$CONSOLE_PID"
+wait_for "console hiconn.exe exits after Ctrl-C" not kill -0 "$CONSOLE_PID"
+set +e; wait "$CONSOLE_PID"; RC=$?; set -e
+expect_rc 0 "console run stopped by Ctrl-C"
+grep -q "stopped:" "$LOGS/console-run.log" || fail "no graceful stop line after Ctrl-C"
+ok "console: echoed, Ctrl-C -> graceful stop, exit 0"
+
+# --- 2b. echo integration tests -----------------------------------------------------------
 ECHO_TESTS=("$ROOT"/tests/integration/test_echo*.py)
 if [[ -e ${ECHO_TESTS[0]} ]]; then
     say "echo integration tests against hiconn.exe (${ECHO_TESTS[*]##*/})"
@@ -187,7 +205,6 @@ expect_state "$NAME" PAUSED
 refused "$PORT" || fail "a connection was accepted while paused"
 ok "paused with no connection open: still PAUSED, process alive"
 
-exec 3<>"/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && fail "connected while paused" || true
 hiconn continue --name "$NAME"
 expect_rc 0 "continue"
 expect_state "$NAME" RUNNING
@@ -210,22 +227,27 @@ wait_for "service process exits" not kill -0 "$PID"
 wait_for "port $PORT closed" not listening "$PORT"
 ok "stopped: process $PID gone, port closed"
 
-# A start that fails (the port is taken) is reported with our service-specific code.
-say "service start failure is reported with a service-specific code"
-/usr/bin/python3 -c '
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(120)' "$PORT" &
-BLOCKER=$!
-wait_for "blocker listening on $PORT" listening "$PORT"
-hiconn start --name "$NAME"
-expect_rc 1 "start with the port taken"
-expect_out "service-specific error 2: start failed" "failed start"
-expect_state "$NAME" "STOPPED (last exit: service-specific error 2"
-kill "$BLOCKER"
-wait "$BLOCKER" 2>/dev/null || true
-grep -q "start failed" "$SVC_LOG" || fail "the start failure reason is not in $SVC_LOG"
-ok "start failure: service-specific error 2, reason in $(basename "$SVC_LOG")"
+# A start that fails is reported with our service-specific code and a logged reason:
+# 2 = start failed (an address that is not local cannot be bound), 1 = config error.
+say "failed starts are reported with service-specific codes"
+cat >"$SVC_DIR/unbindable.json" <<JSON
+{"workload": "echo", "listen": ["192.0.2.1:$PORT"], "log": {"level": "info"}}
+JSON
+printf '{"workload": "echo", "listen": [' >"$SVC_DIR/broken.json"
+for kind in unbindable:2:"start failed" broken:1:"config error"; do
+    IFS=: read -r cfg code why <<<"$kind"
+    hiconn install --config "$SVC_DIR/$cfg.json" --name "$NAME-$cfg" --start manual \
+        --display-name "hiconn Wine test $cfg"
+    expect_rc 0 "install $cfg"
+    hiconn start --name "$NAME-$cfg"
+    expect_rc 1 "start with the $cfg config"
+    expect_out "service-specific error $code: $why" "failed start ($cfg)"
+    expect_state "$NAME-$cfg" "STOPPED (last exit: service-specific error $code: $why"
+    grep -q "service $NAME-$cfg: $why" "$SVC_LOG" || fail "'$why' for $NAME-$cfg is not in $SVC_LOG"
+    hiconn uninstall --name "$NAME-$cfg"
+    expect_rc 0 "uninstall $NAME-$cfg"
+    ok "$cfg config: service-specific error $code ($why), reason in $(basename "$SVC_LOG")"
+done
 
 hiconn uninstall --name "$NAME"
 expect_rc 0 "uninstall"

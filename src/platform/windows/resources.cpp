@@ -17,12 +17,19 @@ namespace hiconn::platform {
 
 OpenFileLimit raise_open_file_limit() { return {}; }
 
+std::uint64_t open_files() {
+    DWORD handles = 0;
+    if (!GetProcessHandleCount(GetCurrentProcess(), &handles)) return 0;
+    return handles;
+}
+
 std::string describe_resource_limits() {
     constexpr std::uint64_t mib = 1024 * 1024;
     std::ostringstream out;
-    DWORD handles = 0;
-    GetProcessHandleCount(GetCurrentProcess(), &handles);
-    out << "handles: " << handles << " open (no per-process open-file limit; at most 16777216)";
+    // Wine 8 answers GetProcessHandleCount with 0: say "unknown" rather than 0.
+    const std::uint64_t handles = open_files();
+    out << "handles: " << (handles ? std::to_string(handles) + " open" : std::string("count unknown"))
+        << " (no per-process open-file limit; at most 16777216)";
     MEMORYSTATUSEX memory{};
     memory.dwLength = sizeof memory;
     if (GlobalMemoryStatusEx(&memory)) {
@@ -66,10 +73,6 @@ std::uint64_t resident_bytes() {
     return counters.WorkingSetSize;
 }
 
-std::uint64_t open_files() {
-    DWORD handles = 0;
-    if (!GetProcessHandleCount(GetCurrentProcess(), &handles)) return 0;
-    return handles;
-}
+
 
 }  // namespace hiconn::platform

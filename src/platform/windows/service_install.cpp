@@ -42,8 +42,9 @@ void set_recovery(const ScHandle& service, const std::string& name) {
     }
     SERVICE_FAILURE_ACTIONS_FLAG non_crash{TRUE};
     if (!ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &non_crash))
-        std::cerr << "hiconn install: warning: recovery covers crashes only (the failure-actions "
-                  << "flag was refused: " << error_text(GetLastError()) << ")\n";
+        std::cerr << "hiconn install: warning: the failure-actions flag was refused ("
+                  << error_text(GetLastError()) << "): recovery covers crashes only, not a start "
+                  << "that fails with an exit code\n";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "platform/platform.hpp"
 #include "platform/windows/console_handler.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
@@ -77,7 +78,11 @@ TEST_CASE("closing the console waits for the graceful stop to finish", "[console
         CHECK(handle_console_event(CTRL_CLOSE_EVENT));
         handler_returned = true;
     });
-    io.run_one();  // the posted stop
+    {
+        // Keep run_one() waiting until the handler's post arrives.
+        auto work = boost::asio::make_work_guard(io);
+        io.run_one();
+    }
     CHECK(stops == 1);
     control.reset();  // the daemon stopped: main leaves its scope
     windows_thread.join();

@@ -52,13 +52,18 @@ TEST_CASE("out-of-resource accept errors are recognised, others are not", "[plat
 }
 
 TEST_CASE("handle count and working set follow the process", "[platform]") {
+    CHECK(resident_bytes() > 0);
     const std::uint64_t before = open_files();
-    CHECK(before > 0);
+    if (before == 0) {
+        // Wine 8's GetProcessHandleCount always reports 0: "unknown" by the interface.
+        WARN("GetProcessHandleCount reports 0 handles (Wine): handle count not checked");
+        CHECK_THAT(describe_resource_limits(), Catch::Contains("handles: count unknown"));
+        return;
+    }
     std::vector<HANDLE> events;
     for (int i = 0; i < 50; ++i) events.push_back(CreateEventW(nullptr, TRUE, FALSE, nullptr));
     CHECK(open_files() >= before + 50);
     for (HANDLE h : events) CloseHandle(h);
-    CHECK(resident_bytes() > 0);
 }
 
 #endif  // _WIN32
