@@ -3,15 +3,16 @@ import http.client
 import re
 import socket
 
-from hiconn_harness import Server, free_port, wait_until
+from hiconn_harness import Server, wait_until
 
 
 def admin_server(http_config=None, config=None, **kwargs):
-    """A Server with stats.http on 127.0.0.1 and an ephemeral port (read from the log)."""
+    """A Server with stats.http on 127.0.0.1 and port 0: the kernel picks a free port, which
+    admin_port() reads from the start-up line (no race with other tests for the port)."""
     cfg = dict(config or {})
     stats = dict(cfg.get("stats", {}))
     stats.setdefault("interval_s", 0)
-    stats["http"] = {"address": "127.0.0.1", "port": free_port(), **(http_config or {})}
+    stats["http"] = {"address": "127.0.0.1", "port": 0, **(http_config or {})}
     cfg["stats"] = stats
     return Server(config=cfg, **kwargs)
 
