@@ -54,7 +54,7 @@ ChatServer::ChatServer(const config::Config& config)
 }
 
 Client& ChatServer::open(std::unique_ptr<ClientLink> link) {
-    auto client = std::make_shared<Client>(std::move(link), max_line_bytes_);
+    auto client = std::make_shared<Client>(std::move(link), max_line_bytes_.load());
     Client& ref = *client;
     std::lock_guard<std::mutex> lock(mutex_);
     state_.clients.emplace(&ref, std::move(client));
@@ -230,6 +230,7 @@ void ChatServer::reload(const config::Config& config) {
     flood_burst_ = config.chat.flood.burst;
     flood_max_queued_ = config.chat.flood.max_queued;
     ping_timeout_s_ = config.chat.ping_timeout_s;
+    max_line_bytes_ = config.chat.max_line_bytes;
     std::lock_guard<std::mutex> lock(mutex_);
     settings.created = state_.settings.created;
     state_.settings = std::move(settings);

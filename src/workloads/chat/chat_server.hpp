@@ -67,7 +67,7 @@ private:
     ServerState state_;                 // guarded by mutex_
     ChatCounters counters_;
 
-    std::size_t max_line_bytes_;        // fixed at start (framing)
+    std::atomic<std::uint32_t> max_line_bytes_;  // for new connections
     std::atomic<std::uint32_t> flood_rate_;
     std::atomic<std::uint32_t> flood_burst_;
     std::atomic<std::uint32_t> flood_max_queued_;
