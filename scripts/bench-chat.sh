@@ -127,7 +127,9 @@ write_inspircd_conf() {  # dir port
 EOF
 }
 
-# start_server NAME -> SERVER_PID, PORT, PACE (hiconn-load registration pacing flags)
+# start_server NAME -> SERVER_PID, PORT, PACE (hiconn-load registration pacing flags),
+# SOURCES (client addresses of its own: every step re-registers thousands of clients, and
+# the previous steps' ports linger in TIME_WAIT)
 start_server() {
     PORT=$(free_port)
     local dir="$WORK/$1"
@@ -139,15 +141,15 @@ start_server() {
                 --set chat.flood.messages_per_second=100000 --set chat.flood.burst=100000 \
                 --set chat.flood.max_queued=100000 --set limits.max_send_queue_bytes=67108864 \
                 --set stats.interval_s=0 --log-level warn >"$dir/out.log" 2>&1 &
-            PACE="--concurrency 1000" ;;
+            PACE="--concurrency 1000"; SOURCES=127.0.1.1,127.0.1.2,127.0.1.3,127.0.1.4 ;;
         ngircd)
             write_ngircd_conf "$dir" "$PORT"
             ngircd -n -f "$dir/ngircd.conf" >"$dir/out.log" 2>&1 &
-            PACE="--concurrency 8" ;;
+            PACE="--concurrency 8"; SOURCES=127.0.2.1,127.0.2.2,127.0.2.3,127.0.2.4 ;;
         inspircd)
             write_inspircd_conf "$dir" "$PORT"
             inspircd --config "$dir/inspircd.conf" --nofork --nopid --runasroot >"$dir/out.log" 2>&1 &
-            PACE="--concurrency 5000 --register-rate 2500" ;;
+            PACE="--concurrency 5000 --register-rate 2500"; SOURCES=127.0.3.1,127.0.3.2,127.0.3.3,127.0.3.4 ;;
     esac
     SERVER_PID=$!
     wait_listening "$PORT"
@@ -157,7 +159,7 @@ start_server() {
 chat_run() {
     local file=$1; shift
     # shellcheck disable=SC2086
-    timeout 420 "$HICONN_LOAD_BIN" chat --port "$PORT" --server-pid "$SERVER_PID" $PACE \
+    timeout 420 "$HICONN_LOAD_BIN" chat --port "$PORT" --server-pid "$SERVER_PID" $PACE --sources "$SOURCES" \
         --connect-timeout 60 --timeout 400 --threads 2 --no-progress "$@" >"$file" 2>"$file.err" || true
     if ! grep -q '^RESULT' "$file"; then log "no RESULT in $file ($(tail -1 "$file.err"))"; return 1; fi
 }

@@ -81,7 +81,12 @@ run_case() {
     local case=$1 server=$2 config=$3; shift 3
     start_server "$server" "$config"
     log "$case / $server (pid $SERVER_PID, port $PORT): hiconn-load $*"
+    # A source address per server: the previous server's connections linger in TIME_WAIT on
+    # their (source, port) pairs; each server gets a fresh port range.
+    local source
+    case $server in hiconn) source=127.0.0.2 ;; epoll) source=127.0.0.3 ;; *) source=127.0.0.4 ;; esac
     timeout 120 "$HICONN_LOAD_BIN" "$@" --port "$PORT" --server-pid "$SERVER_PID" --no-progress \
+        --sources "$source" \
         >"$OUT/$case.$server" 2>"$OUT/$case.$server.err" || true
     grep -q '^RESULT' "$OUT/$case.$server" || log "$case / $server: no RESULT ($(tail -1 "$OUT/$case.$server.err"))"
     stop_server
