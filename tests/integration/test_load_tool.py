@@ -190,11 +190,14 @@ def test_chat_against_hiconn_counts_every_delivery():
     with Server(config=config) as server:
         status, result, err = run_load("chat", "--port", server.port, "-c", 60, "--channels", 6,
                                        "--senders", 6, "--rate", 60, "-d", 2,
-                                       "--register-rate", 500, "--server-pid", server.proc.pid)
+                                       "--register-rate", 500, "--procs", 2,
+                                       "--server-pid", server.proc.pid)
     assert status == 0, err
     assert result["registered"] == 60 and result["joined"] == 60
     assert result["sent"] > 0
-    # 10 members per channel: each message reaches the 9 others once.
+    assert result["workers_reporting"] == 2
+    # 10 members per channel, spread over both worker processes: each message reaches the
+    # 9 others once.
     assert result["expected"] == result["sent"] * 9
     assert result["received"] == result["expected"]
     assert result["duplicates"] == 0 and result["lost"] == 0
