@@ -23,32 +23,33 @@ void Outbox::dispatch() {
     self_bytes_.clear();
     if (items_.empty()) return;
 
-    // Group by thread: the current thread's recipients first, the rest one batch per thread.
+    // One batch per other thread (posted), then the current thread's recipients in place.
     const std::size_t here = self_.thread_index();
-    std::vector<std::pair<std::size_t, std::vector<Item>>> remote;
-    std::vector<Item> local;
+    std::vector<std::pair<std::size_t, std::shared_ptr<std::vector<Item>>>> remote;
+    std::size_t local = 0;
     for (Item& item : items_) {
         std::size_t thread = item.client->thread_index();
         if (thread == here) {
-            local.push_back(std::move(item));
+            if (&items_[local] != &item) items_[local] = std::move(item);  // local ones to the front
+            ++local;
             continue;
         }
         auto batch = remote.begin();
         while (batch != remote.end() && batch->first != thread) ++batch;
         if (batch == remote.end()) {
-            remote.emplace_back(thread, std::vector<Item>{});
+            remote.emplace_back(thread, std::make_shared<std::vector<Item>>());
             batch = std::prev(remote.end());
         }
-        batch->second.push_back(std::move(item));
+        batch->second->push_back(std::move(item));
     }
-    items_.clear();
+    items_.resize(local);
 
     for (auto& [thread, batch] : remote) {
-        ClientLink& any_there = batch.front().client->link();
-        auto shared = std::make_shared<std::vector<Item>>(std::move(batch));
-        any_there.post([shared] { deliver(*shared); });
+        ClientLink& any_there = batch->front().client->link();
+        any_there.post([batch = std::move(batch)] { deliver(*batch); });
     }
-    deliver(local);
+    deliver(items_);
+    items_.clear();
 }
 
 }  // namespace hiconn::chat

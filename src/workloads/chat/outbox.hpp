@@ -27,6 +27,9 @@ public:
     /// A line for any client (lock held: takes a reference to keep it alive).
     void to(Client& client, const SharedBuffer& line);
 
+    /// Room for `n` more lines to other clients (a channel broadcast).
+    void reserve(std::size_t n) { items_.reserve(items_.size() + n); }
+
     /// Delivers everything (lock NOT held), on the self client's thread.
     void dispatch();
 

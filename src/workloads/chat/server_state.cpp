@@ -124,6 +124,7 @@ std::vector<Client*> ServerState::peers_of(Client& client) {
 
 void ServerState::broadcast(Channel& channel, const SharedBuffer& line, Outbox& out,
                             Client* except) {
+    out.reserve(channel.members.size());
     for (auto& [member, flags] : channel.members)
         if (member != except) out.to(*member, line);
 }
