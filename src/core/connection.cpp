@@ -6,6 +6,7 @@
 #include "core/server.hpp"
 #include "core/worker.hpp"
 #include "core/workload.hpp"
+#include "platform/platform.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -35,14 +36,37 @@ bool would_block(const error_code& ec) {
 }
 }  // namespace
 
+namespace {
+/// Posted receive buffers stay locked by the kernel while pending (IOCP): keep them whole
+/// pages. Zero-byte drains use the pool's classes as they are.
+std::uint32_t first_receive_size(const config::Config& settings) {
+    std::size_t size = BufferPool::class_size(settings.receive.initial_buffer);
+    if (settings.receive.strategy == "posted")
+        size = std::max(size, BufferPool::class_size(platform::page_size()));
+    return static_cast<std::uint32_t>(size);
+}
+}  // namespace
+
 Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& remote)
     : worker_(worker),
       socket_(std::move(socket)),
       remote_(remote),
-      receive_size_(static_cast<std::uint32_t>(
-          BufferPool::class_size(worker.settings().receive.initial_buffer))),
+      receive_size_(first_receive_size(worker.settings())),
       opened_tick_(worker.wheel().now()),
-      activity_tick_(opened_tick_) {}
+      activity_tick_(opened_tick_),
+      got_data_(false),
+      wait_pending_(false),
+      receive_pending_(false),
+      has_receive_slot_(false),
+      waiting_receive_slot_(false),
+      send_pending_(false),
+      waiting_send_slot_(false),
+      flush_scheduled_(false),
+      read_paused_by_workload_(false),
+      read_paused_by_queue_(false),
+      peer_closed_(false),
+      counted_per_ip_(false),
+      rejected_(false) {}
 
 Connection::~Connection() {
     if (posted_buffer_) worker_.buffers().release(posted_buffer_, receive_size_);
@@ -279,7 +303,7 @@ void Connection::release_receive_slot() {
 
 void Connection::send(std::string_view bytes) {
     if (state_ != State::open || bytes.empty()) return;
-    if (queue_head_ == queue_.size() && !send_pending_ && !waiting_send_slot_) {
+    if (queued_bytes_ == 0 && !send_pending_ && !waiting_send_slot_) {
         error_code ec;
         const std::size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
         if (ec && !would_block(ec)) {
@@ -299,7 +323,7 @@ void Connection::send(std::string_view bytes) {
 void Connection::send(SharedBuffer buffer) {
     if (state_ != State::open || !buffer || buffer->empty()) return;
     std::size_t offset = 0;
-    if (queue_head_ == queue_.size() && !send_pending_ && !waiting_send_slot_) {
+    if (queued_bytes_ == 0 && !send_pending_ && !waiting_send_slot_) {
         error_code ec;
         offset = socket_.write_some(asio::buffer(*buffer), ec);
         if (ec && !would_block(ec)) {
@@ -329,7 +353,8 @@ void Connection::enqueue(std::string_view bytes) {
 void Connection::append(SharedBuffer buffer, std::size_t offset) {
     const std::size_t bytes = buffer->size() - offset;
     if (queued_bytes_ == 0) stall_since_ = worker_.wheel().now();
-    queue_.push_back(Segment{std::move(buffer), offset});
+    if (!queue_) queue_ = std::make_unique<SendQueue>();
+    queue_->segments.push_back(Segment{std::move(buffer), offset});
     queued_bytes_ += bytes;
     Stats::add(worker_.stats().send_queue_bytes, static_cast<std::int64_t>(bytes));
     check_queue_limits();
@@ -358,11 +383,12 @@ void Connection::flush() {
 }
 
 void Connection::write_now() {
-    if (queue_head_ == queue_.size()) return;
+    if (queued_bytes_ == 0) return;
     std::array<asio::const_buffer, max_gather> buffers;
     std::size_t count = 0;
-    for (std::size_t i = queue_head_; i < queue_.size() && count < max_gather; ++i) {
-        const auto& s = queue_[i];
+    const auto& segments = queue_->segments;
+    for (std::size_t i = queue_->head; i < segments.size() && count < max_gather; ++i) {
+        const auto& s = segments[i];
         buffers[count++] = asio::buffer(s.bytes->data() + s.offset, s.bytes->size() - s.offset);
     }
     error_code ec;
@@ -376,7 +402,7 @@ void Connection::write_now() {
 }
 
 void Connection::start_sending() {
-    if (send_pending_ || waiting_send_slot_ || queue_head_ == queue_.size() ||
+    if (send_pending_ || waiting_send_slot_ || queued_bytes_ == 0 ||
         state_ == State::closed)
         return;
     auto& limiter = worker_.server().send_limiter();
@@ -394,7 +420,7 @@ void Connection::start_sending() {
 void Connection::on_send_slot() {
     waiting_send_slot_ = false;
     Stats::add(worker_.stats().send_waiters, -1);
-    if (state_ == State::closed || queue_head_ == queue_.size()) {
+    if (state_ == State::closed || queued_bytes_ == 0) {
         worker_.server().send_limiter().release();
         return;
     }
@@ -403,9 +429,10 @@ void Connection::on_send_slot() {
 
 void Connection::do_posted_send() {
     std::vector<asio::const_buffer> buffers;
-    buffers.reserve(std::min(max_gather, queue_.size() - queue_head_));
-    for (std::size_t i = queue_head_; i < queue_.size() && buffers.size() < max_gather; ++i) {
-        const auto& s = queue_[i];
+    const auto& segments = queue_->segments;
+    buffers.reserve(std::min(max_gather, segments.size() - queue_->head));
+    for (std::size_t i = queue_->head; i < segments.size() && buffers.size() < max_gather; ++i) {
+        const auto& s = segments[i];
         buffers.push_back(asio::buffer(s.bytes->data() + s.offset, s.bytes->size() - s.offset));
     }
     send_pending_ = true;
@@ -428,7 +455,7 @@ void Connection::on_posted_send(const error_code& ec, std::size_t bytes) {
     }
     worker_.shard().add_out(bytes);
     consume(bytes);
-    if (queue_head_ != queue_.size()) start_sending();
+    if (queued_bytes_ != 0) start_sending();
 }
 
 void Connection::consume(std::size_t bytes) {
@@ -436,8 +463,15 @@ void Connection::consume(std::size_t bytes) {
     activity_tick_ = worker_.wheel().now();
     queued_bytes_ -= bytes;
     Stats::add(worker_.stats().send_queue_bytes, -static_cast<std::int64_t>(bytes));
+    if (queued_bytes_ == 0) {
+        queue_.reset();  // an idle connection keeps no queue at all
+        on_queue_empty();
+        return;
+    }
+    auto& segments = queue_->segments;
+    auto& head = queue_->head;
     while (bytes > 0) {
-        Segment& s = queue_[queue_head_];
+        Segment& s = segments[head];
         const std::size_t left = s.bytes->size() - s.offset;
         if (bytes < left) {
             s.offset += bytes;
@@ -445,18 +479,11 @@ void Connection::consume(std::size_t bytes) {
         }
         bytes -= left;
         s.bytes.reset();
-        ++queue_head_;
+        ++head;
     }
-    if (queue_head_ == queue_.size()) {
-        queue_.clear();
-        queue_head_ = 0;
-        if (queue_.capacity() > 64) queue_.shrink_to_fit();  // an idle connection keeps no big array
-        on_queue_empty();
-        return;
-    }
-    if (queue_head_ >= 64 && queue_head_ * 2 >= queue_.size()) {
-        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
-        queue_head_ = 0;
+    if (head >= 64 && head * 2 >= segments.size()) {
+        segments.erase(segments.begin(), segments.begin() + static_cast<std::ptrdiff_t>(head));
+        head = 0;
     }
     stall_since_ = worker_.wheel().now();  // progress: the stall clock restarts
     if (read_paused_by_queue_ &&
@@ -487,7 +514,7 @@ void Connection::close(CloseReason reason) {
     linger_deadline_ = worker_.wheel().now() + std::max<std::uint32_t>(1, linger);
     if (!receive_pending_) release_receive_slot();
     rearm_timer();
-    if (queue_head_ == queue_.size() && !send_pending_) start_shutdown();
+    if (queued_bytes_ == 0 && !send_pending_) start_shutdown();
 }
 
 void Connection::start_shutdown() {
@@ -520,8 +547,7 @@ void Connection::finish(CloseReason reason) {
     if (queued_bytes_ > 0)
         Stats::add(worker_.stats().send_queue_bytes, -static_cast<std::int64_t>(queued_bytes_));
     queued_bytes_ = 0;
-    queue_.clear();
-    queue_head_ = 0;
+    queue_.reset();
     release_receive_slot();
     if (counted_per_ip_) worker_.server().per_ip().remove(remote_);
     if (rejected_) {
@@ -557,15 +583,15 @@ std::uint32_t Connection::next_deadline() const noexcept {
     }
     if (stall_since_ && t.send_stall_s && queued_bytes_ > 0) d = std::min(d, stall_since_ + t.send_stall_s);
     if (linger_deadline_ && state_ != State::open) d = std::min(d, linger_deadline_);
-    return d == UINT32_MAX ? 0 : d;
+    // The wheel is also the worker's registry: every live connection stays on it, at worst
+    // re-evaluated once an hour.
+    constexpr std::uint32_t keepalive_ticks = 3600;
+    return std::min(d, worker_.wheel().now() + keepalive_ticks);
 }
 
 void Connection::rearm_timer() {
+    if (state_ == State::closed) return;
     const std::uint32_t deadline = next_deadline();
-    if (deadline == 0) {
-        worker_.wheel().cancel(*this);
-        return;
-    }
     // Lazy: a node that fires early just re-evaluates; only move it when it would be late.
     if (!scheduled() || deadline < wheel_deadline) worker_.wheel().schedule(*this, deadline);
 }

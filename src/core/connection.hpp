@@ -116,31 +116,33 @@ private:
     void release_posted_buffer();
 
     void on_timeout(std::uint32_t now);
-    std::uint32_t next_deadline() const noexcept;
-    void rearm_timer();
 
     struct Segment {
         SharedBuffer bytes;
         std::size_t offset;
     };
+    std::uint32_t next_deadline() const noexcept;
+    void rearm_timer();
+
 
     Worker& worker_;
     Socket socket_;
     boost::asio::ip::address remote_;
     void* user_ = nullptr;
 
-    std::vector<Segment> queue_;      // send queue; queue_head_ is the first live segment
-    std::size_t queue_head_ = 0;
+    struct SendQueue {
+        std::vector<Segment> segments;
+        std::size_t head = 0;  // first live segment
+    };
+    std::unique_ptr<SendQueue> queue_;  // only while bytes wait: idle connections stay small
     std::size_t queued_bytes_ = 0;
 
     // Receive side.
     char* posted_buffer_ = nullptr;   // held only while a posted receive is outstanding
     std::uint32_t receive_size_;      // adaptive: doubles when a read fills it
 
-    // The worker's registry (intrusive list) and the self-reference that keeps an open
-    // connection alive while it has no pending operation (e.g. reading paused).
-    Connection* list_prev_ = nullptr;
-    Connection* list_next_ = nullptr;
+    // Keeps an open connection alive while it has no pending operation (e.g. reading
+    // paused). The worker's registry is its timer wheel: a live connection is always on it.
     std::shared_ptr<Connection> self_;
 
     // Coarse timers (ticks are seconds on the worker's wheel; see TimerWheel).
@@ -152,19 +154,19 @@ private:
 
     State state_ = State::open;
     CloseReason close_reason_ = CloseReason::peer_closed;
-    bool got_data_ = false;
-    bool wait_pending_ = false;
-    bool receive_pending_ = false;
-    bool has_receive_slot_ = false;
-    bool waiting_receive_slot_ = false;
-    bool send_pending_ = false;
-    bool waiting_send_slot_ = false;
-    bool flush_scheduled_ = false;
-    bool read_paused_by_workload_ = false;
-    bool read_paused_by_queue_ = false;
-    bool peer_closed_ = false;
-    bool counted_per_ip_ = false;
-    bool rejected_ = false;
+    bool got_data_ : 1;
+    bool wait_pending_ : 1;
+    bool receive_pending_ : 1;
+    bool has_receive_slot_ : 1;
+    bool waiting_receive_slot_ : 1;
+    bool send_pending_ : 1;
+    bool waiting_send_slot_ : 1;
+    bool flush_scheduled_ : 1;
+    bool read_paused_by_workload_ : 1;
+    bool read_paused_by_queue_ : 1;
+    bool peer_closed_ : 1;
+    bool counted_per_ip_ : 1;
+    bool rejected_ : 1;
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

@@ -41,6 +41,13 @@ public:
     template <class Fire>
     void advance(Fire&& fire);
 
+    /// Calls `visit(node)` for every scheduled node; the callback must not (un)schedule.
+    template <class Visit>
+    void for_each(Visit&& visit) {
+        for (auto& head : heads_)
+            for (WheelNode* n = head.wheel_next; n != &head; n = n->wheel_next) visit(*n);
+    }
+
 private:
     void link(WheelNode& node);
     void unlink(WheelNode& node);

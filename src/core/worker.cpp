@@ -43,28 +43,19 @@ void Worker::update_settings(std::shared_ptr<const config::Config> settings) {
     asio::post(io_, [this, settings = std::move(settings)]() mutable {
         settings_ = std::move(settings);
         // New timeouts: every connection re-evaluates its deadline on its next tick.
-        for (Connection* c = first_; c; c = c->list_next_) c->rearm_timer();
+        for (auto& c : connections()) c->rearm_timer();
     });
 }
 
 void Worker::adopt(std::shared_ptr<Connection> connection, CloseReason rejection,
                    bool counted_per_ip) {
     Connection& c = *connection;
-    c.list_next_ = first_;
-    if (first_) first_->list_prev_ = &c;
-    first_ = &c;
-    ++count_;
+    ++count_;  // c.start() puts it on the wheel, which is the registry
     c.start(rejection, counted_per_ip);
     if (stopping_) c.close(CloseReason::server_stop);  // accepted while the stop began
 }
 
-void Worker::forget(Connection& c) {
-    if (c.list_prev_)
-        c.list_prev_->list_next_ = c.list_next_;
-    else if (first_ == &c)
-        first_ = c.list_next_;
-    if (c.list_next_) c.list_next_->list_prev_ = c.list_prev_;
-    c.list_prev_ = c.list_next_ = nullptr;
+void Worker::forget(Connection&) {
     --count_;
     check_drained();
 }
@@ -85,13 +76,19 @@ void Worker::flush_pending() {
     for (auto& connection : list) connection->flush();
 }
 
+std::vector<std::shared_ptr<Connection>> Worker::connections() {
+    std::vector<std::shared_ptr<Connection>> all;
+    all.reserve(count_);
+    wheel_.for_each([&all](WheelNode& node) {
+        all.push_back(static_cast<Connection&>(node).shared_from_this());
+    });
+    return all;
+}
+
 void Worker::stop() {
     asio::post(io_, [this] {
         stopping_ = true;
-        std::vector<std::shared_ptr<Connection>> all;
-        all.reserve(count_);
-        for (Connection* c = first_; c; c = c->list_next_) all.push_back(c->shared_from_this());
-        for (auto& c : all) c->close(CloseReason::server_stop);
+        for (auto& c : connections()) c->close(CloseReason::server_stop);
         check_drained();
     });
 }

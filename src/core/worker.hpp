@@ -56,6 +56,9 @@ public:
     std::size_t connection_count() const noexcept { return count_; }
 
 private:
+    /// Every live connection (they all sit on the wheel), as owning pointers so the caller
+    /// may close them while iterating.
+    std::vector<std::shared_ptr<Connection>> connections();
     void do_tick();
     void on_tick(const boost::system::error_code& ec);
     void flush_pending();
@@ -71,7 +74,6 @@ private:
     TimerWheel wheel_;
     BufferPool buffers_;
     std::shared_ptr<const config::Config> settings_;
-    Connection* first_ = nullptr;  // registry: intrusive list through Connection::list_*
     std::size_t count_ = 0;
     std::vector<std::shared_ptr<Connection>> flush_list_;
     bool flush_posted_ = false;
