@@ -151,6 +151,12 @@ def test_join_part_names_topic(port):
     assert b.numerics_of("PART #nowhere") == [403]
     # JOIN 0 leaves everything.
     assert count(a.command("JOIN 0"), " PART #Room1") == 1
+    # chat.max_channels_per_client (20 here)
+    lines = a.command("JOIN " + ",".join(f"#many{i}" for i in range(21)))
+    assert count(lines, f" 366 {a_n} #many") == 20
+    assert [numeric(l) for l in lines][-1] == 405
+    assert lines[-1] == f":{SERVER} 405 {a_n} #many20 :You have joined too many channels"
+    assert b.numerics_of("JOIN name") == [403]  # no "#": not a channel
 
 
 def test_privmsg_notice_and_their_errors(port):
@@ -349,6 +355,14 @@ def test_server_full():
         assert c.wait_closed() == ["ERROR :Server full"]
         a.close()
         b.close()
+
+
+def test_too_many_connections_from_one_ip():
+    with chat_server(limits={"max_connections_per_ip": 1}) as s:
+        a = registered(s.port, "perip1")
+        c = Client(s.port)
+        assert c.wait_closed() == ["ERROR :Closing Link: (Too many connections from your IP)"]
+        a.close()
 
 
 def test_excess_flood():

@@ -26,9 +26,6 @@ public:
     virtual void enqueue(SharedBuffer bytes) = 0;
     /// Graceful close: what was queued is flushed first.
     virtual void close(core::CloseReason reason) = 0;
-    /// Stop / restart reading from the peer.
-    virtual void pause_reading() = 0;
-    virtual void resume_reading() = 0;
     /// One timer (about `seconds`, >= 1); re-setting replaces it. ChatServer::on_timer runs.
     virtual void set_timer(std::uint32_t seconds) = 0;
     virtual void cancel_timer() = 0;

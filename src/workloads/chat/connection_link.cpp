@@ -12,8 +12,6 @@ void ConnectionLink::enqueue(SharedBuffer bytes) {
 }
 
 void ConnectionLink::close(core::CloseReason reason) { connection_->close(reason); }
-void ConnectionLink::pause_reading() { connection_->pause_reading(); }
-void ConnectionLink::resume_reading() { connection_->resume_reading(); }
 void ConnectionLink::set_timer(std::uint32_t seconds) { connection_->set_timer(seconds); }
 void ConnectionLink::cancel_timer() { connection_->cancel_timer(); }
 std::size_t ConnectionLink::thread_index() const { return connection_->thread_index(); }

@@ -14,8 +14,6 @@ public:
 
     void enqueue(SharedBuffer bytes) override;
     void close(core::CloseReason reason) override;
-    void pause_reading() override;
-    void resume_reading() override;
     void set_timer(std::uint32_t seconds) override;
     void cancel_timer() override;
     std::size_t thread_index() const override;

@@ -1,7 +1,9 @@
 // Per-client flood control (chat.flood): a token bucket refilled at messages_per_second up
 // to `burst`. A line that finds the bucket empty is delayed, not dropped; the delayed
 // lines are released as tokens come back. More than max_queued delayed lines is an
-// "Excess Flood". In loop.
+// "Excess Flood". Reading is not paused meanwhile: the queue is bounded by max_queued lines
+// of at most 512 bytes, and a client far over the limit is closed rather than throttled.
+// In loop.
 #pragma once
 
 #include <cstdint>

@@ -25,7 +25,6 @@ struct LinkRecord {
     bool closed = false;
     core::CloseReason reason = core::CloseReason::peer_closed;
     std::int64_t timer = -1;           ///< seconds of the armed timer, -1 none
-    bool paused = false;
     std::deque<std::function<void()>>* posted = nullptr;
 };
 
@@ -40,8 +39,6 @@ public:
         r_->closed = true;
         r_->reason = reason;
     }
-    void pause_reading() override { r_->paused = true; }
-    void resume_reading() override { r_->paused = false; }
     void set_timer(std::uint32_t seconds) override { r_->timer = seconds; }
     void cancel_timer() override { r_->timer = -1; }
     std::size_t thread_index() const override { return r_->thread; }

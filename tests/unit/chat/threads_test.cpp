@@ -66,8 +66,6 @@ public:
         messages_ += n;
     }
     void close(hiconn::core::CloseReason) override { record_.closed = true; }
-    void pause_reading() override {}
-    void resume_reading() override {}
     void set_timer(std::uint32_t) override {}
     void cancel_timer() override {}
     std::size_t thread_index() const override { return index_; }
