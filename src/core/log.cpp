@@ -65,8 +65,9 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& path, unsigned ma
         }
     }
     auto logger = std::make_shared<spdlog::logger>("hiconn", std::move(sink));
+    // "\n" on every OS (spdlog's default is "\r\n" on Windows): one format for tools and tests.
     logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
-        "%Y-%m-%dT%H:%M:%S.%eZ %v", spdlog::pattern_time_type::utc));
+        "%Y-%m-%dT%H:%M:%S.%eZ %v", spdlog::pattern_time_type::utc, "\n"));
     logger->set_level(spdlog::level::trace);  // filtering happens in enabled()
     // Every line reaches the file at once: a crash or a kill -9 loses nothing, and
     // `tail -f` shows events as they happen.

