@@ -182,6 +182,9 @@ ramp() {
     for rate in "$@"; do
         [ -z "$stopped" ] || [ "$rate" = 8000 ] || continue
         step=$((step + 1))
+        # A fresh server per step: the previous step's thousands of QUITs are not this one's
+        # work (ngircd spends minutes of CPU on them at 10,000 clients).
+        stop_server; start_server "$server" || break
         log "$case / $server: $clients clients, $channels channels, $senders senders, $rate msg/s"
         chat_run "$OUT/$case.$server.$rate" -c "$clients" --channels "$channels" \
             --senders "$senders" --rate "$rate" -d "$DURATION" --nick-prefix "s${step}n" || break
@@ -203,8 +206,7 @@ for server in $SERVERS; do
                 log "idle / $server: 15,000 registered clients"
                 chat_run "$OUT/idle.$server" -c 15000 --channels 1000 --senders 0 -d 3 \
                     --nick-prefix "i" || true
-                # the next cases measure CPU, not RSS: restart with a clean process
-                stop_server; start_server "$server" || break ;;
+                ;;
             fanout-a) ramp fanout-a "$server" 2000 20 50 $RATES_A ;;
             fanout-b) ramp fanout-b "$server" 10000 1000 1000 $RATES_B ;;
         esac

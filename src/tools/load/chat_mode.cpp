@@ -284,8 +284,14 @@ void ChatMode::stop_measure() {
 }
 
 bool ChatMode::drained() const {
-    std::uint64_t received = 0;
-    for (const auto& s : shards_) received += s->received.get() + s->duplicates.get();
+    std::uint64_t received = 0, expected = 0;
+    for (const auto& s : shards_) {
+        received += s->received.get() + s->duplicates.get();
+        expected += s->expected.get();
+    }
+    // Alone, this process knows what is still under way. A worker only knows its own
+    // senders: it waits until nothing arrived for a second (or --drain ends the wait).
+    if (options_.proc_count == 1) return received >= expected;
     const auto now = Clock::now();
     if (received != last_received_) {
         last_received_ = received;

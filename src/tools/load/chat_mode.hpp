@@ -33,8 +33,8 @@ public:
     void start_measure() override;
     double measure_hold_s() const override { return options_.duration_s; }
     void stop_measure() override;
-    /// Quiet for a second: no delivery arrived (the other workers' senders may still have
-    /// messages under way, so "all expected arrived" cannot be known locally).
+    /// Every expected delivery arrived; in a worker process (the other workers' senders
+    /// may still have messages under way): no delivery arrived for a second.
     bool drained() const override;
     void close_all() override;
     bool closed() const override { return live_.load() == 0; }
