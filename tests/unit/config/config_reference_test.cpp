@@ -17,7 +17,8 @@ namespace {
 
 const fs::path source_dir = HICONN_SOURCE_DIR;
 const fs::path schema_path = source_dir / "config" / "hiconn.schema.json";
-const fs::path docs_path = source_dir / "docs" / "config.md";
+// Both hold the table of every key: the README for users, docs/config.md beside the rules.
+const fs::path docs_paths[] = {source_dir / "docs" / "config.md", source_dir / "README.md"};
 const std::string begin_marker = "<!-- BEGIN KEYS (generated from src/config/config_fields.cpp) -->\n";
 const std::string end_marker = "<!-- END KEYS -->\n";
 
@@ -51,12 +52,15 @@ TEST_CASE("config/hiconn.schema.json is the schema generated from the field tabl
     CHECK(read(schema_path) == detail::json_schema_text());
 }
 
-TEST_CASE("docs/config.md holds the key table generated from the field table", "[config][schema]")
+TEST_CASE("docs/config.md and README.md hold the key table generated from the field table", "[config][schema]")
 {
     INFO("regenerate with: hiconn_unit_tests \"[regenerate]\"");
-    const std::string docs = read(docs_path);
-    REQUIRE_FALSE(docs_with_table(docs).empty());
-    CHECK(docs == docs_with_table(docs));
+    for (const auto& docs_path : docs_paths) {
+        INFO(docs_path.string());
+        const std::string docs = read(docs_path);
+        REQUIRE_FALSE(docs_with_table(docs).empty());
+        CHECK(docs == docs_with_table(docs));
+    }
 }
 
 TEST_CASE("the schema lists every key with its default", "[config][schema]")
@@ -94,7 +98,9 @@ TEST_CASE("every example config in config/ loads", "[config][schema]")
 TEST_CASE("regenerate config/hiconn.schema.json and the docs/config.md table", "[.regenerate]")
 {
     write(schema_path, detail::json_schema_text());
-    const std::string docs = docs_with_table(read(docs_path));
-    REQUIRE_FALSE(docs.empty());
-    write(docs_path, docs);
+    for (const auto& docs_path : docs_paths) {
+        const std::string docs = docs_with_table(read(docs_path));
+        REQUIRE_FALSE(docs.empty());
+        write(docs_path, docs);
+    }
 }
