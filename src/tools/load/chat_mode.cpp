@@ -281,6 +281,8 @@ void ChatMode::stop_measure() {
     measure_stop_ = Clock::now();
     measured_s_ = std::chrono::duration<double>(measure_stop_ - measure_start_).count();
     last_change_ = measure_stop_;
+    last_received_ = 0;
+    for (const auto& s : shards_) last_received_ += s->received.get() + s->duplicates.get();
 }
 
 bool ChatMode::drained() const {
@@ -289,15 +291,14 @@ bool ChatMode::drained() const {
         received += s->received.get() + s->duplicates.get();
         expected += s->expected.get();
     }
+    const auto now = Clock::now();
+    if (received != last_received_) {  // when the last delivery arrived: drain_s
+        last_received_ = received;
+        last_change_ = now;
+    }
     // Alone, this process knows what is still under way. A worker only knows its own
     // senders: it waits until nothing arrived for a second (or --drain ends the wait).
     if (options_.proc_count == 1) return received >= expected;
-    const auto now = Clock::now();
-    if (received != last_received_) {
-        last_received_ = received;
-        last_change_ = now;
-        return false;
-    }
     return now - last_change_ >= std::chrono::seconds(1);
 }
 
