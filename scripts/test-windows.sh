@@ -108,7 +108,7 @@ hiconn() {
     printf '%s\n' "$OUT" | sed 's/^/   | /'
 }
 expect_rc() { [[ $RC == "$1" ]] || fail "$2: exit status $RC, expected $1"; }
-expect_out() { grep -q -- "$1" <<<"$OUT" || fail "$2: output lacks '$1'"; }
+expect_out() { grep -qF -- "$1" <<<"$OUT" || fail "$2: output lacks '$1'"; }
 expect_state() {
     hiconn status --name "$1"
     expect_rc 0 "status $1"
