@@ -17,7 +17,8 @@
 # "hiconn ngircd inspircd"), BENCH_DURATION (s per step, default 5), BENCH_SERVER_THREADS
 # (hiconn's I/O threads, default 1 -- ngircd and InspIRCd are single-threaded),
 # BENCH_CASES (default "idle fanout-a fanout-b"), BENCH_P99_LIMIT_US (default 100000: a
-# step with a higher p99 ends the ramp), BENCH_OUT (raw RESULT lines).
+# step with a higher p99 ends the ramp), BENCH_OUT (raw RESULT lines), BENCH_REPORT_ONLY=1
+# (measure nothing: print the table from the RESULT files already in BENCH_OUT).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -197,7 +198,8 @@ ramp() {
 
 RATES_A="1000 2000 4000 8000 16000 24000 32000"
 RATES_B="1000 4000 8000 24000"
-for server in $SERVERS; do
+[ -z "${BENCH_REPORT_ONLY:-}" ] || SERVERS_TO_RUN=""
+for server in ${SERVERS_TO_RUN-$SERVERS}; do
     start_server "$server" || { log "MISSING: $server did not start (see $WORK/$server/out.log)"; stop_server; continue; }
     log "$server: pid $SERVER_PID, port $PORT"
     for case in $CASES; do
