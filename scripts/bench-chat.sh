@@ -257,7 +257,7 @@ for s in servers:
         else:
             rows.setdefault(f"{case}: highest clean rate msg/s", {})[s] = 0
         at8k = dict(steps).get(8000)
-        if at8k:
+        if at8k and at8k["received"]:
             rows.setdefault(f"{case}: server CPU us/delivery at 8,000 msg/s", {})[s] = at8k.get("server_cpu_us_per_delivery")
             rows.setdefault(f"{case}: lost at 8,000 msg/s", {})[s] = at8k["lost"]
         for rate, r in steps:
