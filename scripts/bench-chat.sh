@@ -259,6 +259,7 @@ for s in servers:
         at8k = dict(steps).get(8000)
         if at8k and at8k["received"]:
             rows.setdefault(f"{case}: server CPU us/delivery at 8,000 msg/s", {})[s] = at8k.get("server_cpu_us_per_delivery")
+        if at8k:
             rows.setdefault(f"{case}: lost at 8,000 msg/s", {})[s] = at8k["lost"]
         for rate, r in steps:
             if r is None: print(f"{case} {s} {rate}: no result"); continue
