@@ -56,14 +56,15 @@ ChatServer::ChatServer(const config::Config& config)
 Client& ChatServer::open(std::unique_ptr<ClientLink> link) {
     auto client = std::make_shared<Client>(std::move(link), max_line_bytes_.load());
     Client& ref = *client;
+    ref.self = std::move(client);
     std::lock_guard<std::mutex> lock(mutex_);
-    state_.clients.emplace(&ref, std::move(client));
+    ++state_.connected;
     return ref;
 }
 
 std::size_t ChatServer::client_count() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return state_.clients.size();
+    return state_.connected;
 }
 
 FloodControl::Limits ChatServer::flood_limits() const {
@@ -210,16 +211,14 @@ void ChatServer::on_send_queue_full(Client& client) {
 
 void ChatServer::on_close(Client& client, core::CloseReason reason) {
     client.closing = true;
+    // Freed at the end, after the lock is released (it releases the connection).
+    ClientPtr keep = std::move(client.self);
+    if (!keep) return;  // reported twice: nothing left to do
     Outbox out(client);
-    ClientPtr keep;  // freed after the lock is released (it releases the connection)
     {
         std::lock_guard<std::mutex> lock(mutex_);
         state_.detach(client, quit_message_for(reason), out);
-        auto it = state_.clients.find(&client);
-        if (it != state_.clients.end()) {
-            keep = std::move(it->second);
-            state_.clients.erase(it);
-        }
+        --state_.connected;
     }
     out.dispatch();
 }

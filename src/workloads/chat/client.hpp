@@ -4,8 +4,8 @@
 //     client's own I/O thread;
 //   - `state` (nick, user, channels, ...): shared with every I/O thread and guarded by
 //     ChatServer's mutex (read or write it only with that lock held).
-// Clients are shared_ptr-owned: ServerState::clients holds each one until its connection
-// closes, and deliveries posted to its thread hold it until they run.
+// Clients are shared_ptr-owned: a client holds itself (`self`) until its connection closes,
+// and deliveries posted to its thread hold it until they run.
 #pragma once
 
 #include "workloads/chat/client_link.hpp"
@@ -58,6 +58,7 @@ public:
     // ---- in loop ----
     LineFramer framer;
     FloodControl flood;
+    std::shared_ptr<Client> self;  ///< the owning reference, until on_close
     bool closing = false;          ///< quit/closed: nothing more is read or sent
     bool awaiting_pong = false;    ///< an idle PING went out
     std::int64_t pong_deadline_ms = 0;

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,7 +19,8 @@ public:
     enum class Event { line, too_long };
     enum class Status { ok, overflow, stopped };
 
-    explicit LineFramer(std::size_t max_partial) : max_partial_(max_partial) {}
+    explicit LineFramer(std::size_t max_partial)
+        : max_partial_(static_cast<std::uint32_t>(max_partial)) {}
 
     /// Feeds bytes; calls `sink(Event, std::string_view line)` for each complete line (without
     /// CR/LF; empty for too_long). The sink returns false to stop (e.g. the client quit): the
@@ -31,9 +34,10 @@ public:
 private:
     static constexpr std::size_t max_line = 512;  // RFC 2812 2.3, CRLF included
 
-    std::size_t max_partial_;
-    std::string partial_;           // the incomplete line, while it is <= max_line
-    std::size_t partial_bytes_ = 0; // its length, still counted after it is discarded
+    // Compact: one framer per connection, idle or not.
+    std::unique_ptr<std::string> partial_;  // the incomplete line, while it is <= max_line
+    std::uint32_t partial_bytes_ = 0;       // its length, still counted after it is discarded
+    std::uint32_t max_partial_;
 };
 
 template <typename Sink>
@@ -42,10 +46,14 @@ LineFramer::Status LineFramer::feed(std::string_view data, Sink&& sink) {
         std::size_t lf = data.find('\n');
         std::string_view chunk = data.substr(0, lf);
         if (lf == std::string_view::npos) {
-            partial_bytes_ += chunk.size();
-            if (partial_bytes_ > max_partial_) return Status::overflow;
-            if (partial_bytes_ <= max_line) partial_.append(chunk);
-            else std::string().swap(partial_);  // too long already: keep counting only
+            if (chunk.size() > max_partial_ - partial_bytes_) return Status::overflow;
+            partial_bytes_ += static_cast<std::uint32_t>(chunk.size());
+            if (partial_bytes_ <= max_line) {
+                if (!partial_) partial_ = std::make_unique<std::string>();
+                partial_->append(chunk);
+            } else {
+                partial_.reset();  // too long already: keep counting only
+            }
             return Status::ok;
         }
         data.remove_prefix(lf + 1);
@@ -56,11 +64,11 @@ LineFramer::Status LineFramer::feed(std::string_view data, Sink&& sink) {
         } else if (partial_bytes_ == 0) {
             keep_going = sink(Event::line, chunk);  // the common case: no copy
         } else {
-            partial_.append(chunk);
-            keep_going = sink(Event::line, std::string_view{partial_});
+            partial_->append(chunk);
+            keep_going = sink(Event::line, std::string_view{*partial_});
         }
         partial_bytes_ = 0;
-        std::string().swap(partial_);  // release it: idle clients hold no buffer
+        partial_.reset();  // release it: idle clients hold no buffer
         if (!keep_going) return Status::stopped;
     }
     return Status::ok;

@@ -37,8 +37,8 @@ class ServerState {
 public:
     Settings settings;
 
-    /// Every connected client (the owning reference), registered or not.
-    std::unordered_map<Client*, ClientPtr> clients;
+    /// Connected clients, registered or not.
+    std::size_t connected = 0;
     /// Casemapped nick -> client; holds unregistered clients' nicks too (reserved).
     std::unordered_map<std::string, Client*> nicks;
     /// Casemapped name -> channel.
