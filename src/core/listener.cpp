@@ -47,7 +47,7 @@ void Listener::open() {
 
 void Listener::open_socket() {
     acceptor_.open(bound_.protocol());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    platform::prepare_listen_socket(acceptor_);
     // "[::]:P" and "0.0.0.0:P" may both be configured: keep IPv6 sockets IPv6-only.
     if (bound_.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(true));
     acceptor_.bind(bound_);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -49,6 +50,11 @@ OpenFileLimit raise_open_file_limit();
 /// One line describing the process's resource limits, logged at start-up
 /// (POSIX: RLIMIT_NOFILE; Windows: handle count, memory, page size).
 std::string describe_resource_limits();
+
+/// Socket options for a listening socket, before bind(). POSIX: SO_REUSEADDR, so a paused
+/// listener can bind again while old connections sit in TIME_WAIT. Windows: SO_EXCLUSIVEADDRUSE
+/// (there SO_REUSEADDR would let another process bind the same port).
+void prepare_listen_socket(boost::asio::ip::tcp::acceptor& acceptor);
 
 /// Memory page size (posted receive buffers are a multiple of it).
 std::size_t page_size();

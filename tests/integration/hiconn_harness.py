@@ -151,7 +151,8 @@ class Server:
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            # Under Wine SIGTERM kills hiconn.exe outright; SIGINT arrives as Ctrl-C.
+            self.proc.send_signal(signal.SIGINT if UNDER_WINE else signal.SIGTERM)
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:

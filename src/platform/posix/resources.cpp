@@ -41,6 +41,10 @@ std::string describe_resource_limits() {
     return text;
 }
 
+void prepare_listen_socket(boost::asio::ip::tcp::acceptor& acceptor) {
+    acceptor.set_option(boost::asio::socket_base::reuse_address(true));
+}
+
 std::size_t page_size() {
     const long size = sysconf(_SC_PAGESIZE);
     return size > 0 ? static_cast<std::size_t>(size) : 4096;

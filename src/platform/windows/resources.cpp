@@ -3,6 +3,9 @@
 // WSAENOBUFS / ERROR_NO_SYSTEM_RESOURCES on accept rather than as a per-process limit.
 #include "platform/platform.hpp"
 
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
+
 #include <winsock2.h>  // before windows.h
 #include <windows.h>
 #ifndef PSAPI_VERSION
@@ -16,6 +19,16 @@
 namespace hiconn::platform {
 
 OpenFileLimit raise_open_file_limit() { return {}; }
+
+void prepare_listen_socket(boost::asio::ip::tcp::acceptor& acceptor) {
+    // Another process must not be able to bind our port: SO_EXCLUSIVEADDRUSE, never
+    // SO_REUSEADDR (which on Windows means "share this port").
+    BOOL on = TRUE;
+    if (setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_EXCLUSIVEADDRUSE,
+                   reinterpret_cast<const char*>(&on), sizeof on) == SOCKET_ERROR)
+        throw boost::system::system_error(WSAGetLastError(), boost::asio::error::get_system_category(),
+                                          "setsockopt(SO_EXCLUSIVEADDRUSE)");
+}
 
 std::uint64_t open_files() {
     DWORD handles = 0;
