@@ -107,7 +107,11 @@ void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::s
         --reserved;
         if (ec == asio::error::operation_aborted) return;
         Stats::add(server_.stats().accept_errors);
-        if (platform::is_accept_resource_error(ec)) {
+        // Pass the plain value: converting a Boost error_code to std::error_code goes through
+        // Boost's wrapped category, which UBSan's vptr check rejects.
+        const bool system_error = ec.category() == asio::error::get_system_category();
+        if (system_error &&
+            platform::is_accept_resource_error(std::error_code(ec.value(), std::system_category()))) {
             pause_for_resource(ec);
             return;
         }
