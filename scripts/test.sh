@@ -66,9 +66,11 @@ if ((!QUICK)); then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_ctest asan
 
+    # test_chat_load (5,000 clients: a 12.5-million-line join storm) is left out here: under
+    # TSan it alone could take most of CI's time; it runs in the Release and ASan steps.
     step "ThreadSanitizer build: unit tests and chat integration tests"
     TARGETS="hiconn hiconn_unit_tests" build tsan Debug -DHICONN_SANITIZE=thread "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
-    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest tsan -R '^(unit|test_chat.*)$'
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest tsan -R '^(unit|test_chat_protocol|test_chat_clients)$'
 
     if ((WINDOWS)); then
         step "Windows cross build and tests under Wine"
