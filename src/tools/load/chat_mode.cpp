@@ -348,8 +348,7 @@ Json ChatMode::raw_result() const {
     Histogram latency;
     for (const auto& s : shards_) {
         latency.merge(s->latency);
-        for (const auto& [name, n] : s->errors)
-            raw["errors"][name] = raw["errors"].value(name, std::uint64_t{0}) + n;
+        add_errors(raw["errors"], s->errors);
     }
     raw["latency"] = latency.to_json();
     // Deliveries that arrive after the senders stopped (a server with a backlog) took this

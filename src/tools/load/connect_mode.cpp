@@ -132,8 +132,7 @@ Json ConnectMode::raw_result() const {
         connected += s->connected.get();
         failed += s->failed.get();
         dropped += s->dropped.get();
-        for (const auto& [name, n] : s->errors)
-            raw["errors"][name] = raw["errors"].value(name, std::uint64_t{0}) + n;
+        add_errors(raw["errors"], s->errors);
     }
     raw["counters"] = {{"requested", options_.connections}, {"attempted", launcher_.launched()},
                        {"connected", connected}, {"failed", failed}, {"dropped", dropped}};

@@ -297,8 +297,7 @@ Json EchoMode::raw_result() const {
     Histogram latency;
     for (const auto& s : shards_) {
         latency.merge(s->latency);
-        for (const auto& [name, n] : s->errors)
-            raw["errors"][name] = raw["errors"].value(name, std::uint64_t{0}) + n;
+        add_errors(raw["errors"], s->errors);
     }
     raw["latency"] = latency.to_json();
     raw["max"] = {{"measured_s", measured_s_}, {"connect_s", launcher_.elapsed_s()}};

@@ -56,6 +56,10 @@ std::string error_name(int value) {
     return "errno" + std::to_string(value);
 }
 
+void add_errors(Json& errors, const std::map<std::string, std::uint64_t>& counts) {
+    for (const auto& [name, n] : counts) errors[name] = errors.value(name, std::uint64_t{0}) + n;
+}
+
 Json merge_raw(const std::vector<Json>& raws) {
     Json out = {{"counters", Json::object()}, {"errors", Json::object()}, {"max", Json::object()},
                 {"stop_reason", ""}, {"timed_out", false}};

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,9 @@ namespace hiconn::load {
 using Json = nlohmann::json;
 
 Json merge_raw(const std::vector<Json>& raws);
+
+/// Adds one shard's error counts into a raw result's "errors" object.
+void add_errors(Json& errors, const std::map<std::string, std::uint64_t>& counts);
 
 /// `server`: {"start": sample, "ready": sample, "end": sample} or null.
 /// The result has "ok": false when the run failed (see exit status).
