@@ -71,6 +71,21 @@ public:
     explicit Harness(config::Config config = test_config()) : server(config) {
         server.set_clock([this] { return clock_ms; });
     }
+    Harness(const Harness&) = delete;
+    Harness& operator=(const Harness&) = delete;
+
+    /// The engine reports a close for every connection before the workload goes away; so
+    /// does the harness (the server frees a client only then).
+    ~Harness() {
+        settle();  // the closed ones first: nothing may be queued to them afterwards
+        for (auto& peer : peers)
+            if (!peer->close_reported) {
+                peer->close_reported = true;
+                peer->record->closed = true;
+                server.on_close(*peer->client, core::CloseReason::server_stop);
+            }
+        posted.clear();
+    }
 
     /// A new connection on fake thread `thread`.
     Peer& connect(std::size_t thread = 0, std::string ip = "127.0.0.1") {
