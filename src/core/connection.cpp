@@ -3,11 +3,13 @@
 #include "core/buffer_pool.hpp"
 #include "core/operation_limiter.hpp"
 #include "core/per_ip_limiter.hpp"
+#include "core/plain_allocator.hpp"
 #include "core/server.hpp"
 #include "core/worker.hpp"
 #include "core/workload.hpp"
 #include "platform/platform.hpp"
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -140,8 +142,12 @@ void Connection::on_receive_slot() {
 
 void Connection::do_wait_readable() {
     wait_pending_ = true;
+    // Outstanding for as long as the connection is idle: sized exactly (see PlainAllocator).
     socket_.async_wait(asio::socket_base::wait_read,
-                       [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
+                       asio::bind_allocator(PlainAllocator<void>(),
+                                            [self = shared_from_this()](const error_code& ec) {
+                                                self->on_readable(ec);
+                                            }));
 }
 
 void Connection::on_readable(const error_code& ec) {
