@@ -26,6 +26,10 @@ struct ReceiveConfig {
     std::uint32_t max_read_per_wakeup = 262144; ///< fairness cap per readiness (>= initial_buffer)
 };
 
+struct SendConfig {
+    std::uint32_t coalesce_ms = 0;          ///< deferred writes wait up to this long (0..1000)
+};
+
 struct LimitsConfig {
     std::uint64_t max_connections = 100000;     ///< 1..10,000,000
     std::uint32_t max_connections_per_ip = 0;   ///< 0 = unlimited
@@ -95,6 +99,7 @@ struct Config {
     std::uint32_t threads = 0;              ///< I/O threads; 0 = one per core
     AcceptConfig accept;
     ReceiveConfig receive;
+    SendConfig send;
     LimitsConfig limits;
     TimeoutsConfig timeouts;
     LogConfig log;

@@ -39,7 +39,7 @@ bool operator==(const Config& a, const Config& b)
     return std::tie(a.source_file, a.workload, a.listen, a.threads) ==
                std::tie(b.source_file, b.workload, b.listen, b.threads) &&
            tie(a.accept) == tie(b.accept) && tie(a.receive) == tie(b.receive) &&
-           tie(a.limits) == tie(b.limits) && tie(a.timeouts) == tie(b.timeouts) &&
+           a.send.coalesce_ms == b.send.coalesce_ms && tie(a.limits) == tie(b.limits) && tie(a.timeouts) == tie(b.timeouts) &&
            tie(a.log) == tie(b.log) && a.stats.interval_s == b.stats.interval_s &&
            tie(a.stats.http) == tie(b.stats.http) && tie(a.service) == tie(b.service) &&
            tie(a.chat) == tie(b.chat);

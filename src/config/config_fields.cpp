@@ -106,6 +106,11 @@ std::vector<Field> make_fields()
         integer(HICONN_KEY(receive.max_read_per_wakeup), 512, 1 * GiB,
                 "Bytes read from one connection per readiness before serving the others (fairness)."),
 
+        integer(HICONN_KEY(send.coalesce_ms), 0, 1000,
+                "Deferred writes (chat replies and channel fan-out) wait up to this many "
+                "milliseconds, so that one system call carries many lines to a client; 0 = after "
+                "the current batch of events. Echo writes at once and is not affected."),
+
         integer(HICONN_KEY(limits.max_connections), 1, 10000000,
                 "Connections open at once; see accept.on_limit. Capped by the open-file limit (warned "
                 "at start-up)."),
@@ -194,6 +199,7 @@ std::vector<Section> make_sections()
         section("", "hiconn configuration. Every key is optional; absent keys take their default."),
         section("accept", "Listeners: outstanding accepts, backlog, behaviour at the connection limit."),
         section("receive", "How data is received."),
+        section("send", "How data is sent."),
         section("limits", "Limits that protect the server."),
         section("timeouts", "Timeouts in seconds; 0 disables one."),
         section("log", "Logging."),

@@ -17,6 +17,7 @@ Worker::Worker(Server& server, std::size_t index, asio::io_context& io,
       index_(index),
       io_(io),
       tick_timer_(io),
+      flush_timer_(io),
       settings_(std::move(settings)) {}
 
 Worker::~Worker() = default;
@@ -62,15 +63,24 @@ void Worker::forget(Connection&) {
 
 void Worker::schedule_flush(Connection& connection) {
     flush_list_.push_back(connection.shared_from_this());
-    if (flush_posted_) return;
-    flush_posted_ = true;
-    // Runs after the handlers already queued on this thread: one gathered write per
-    // connection for everything they enqueued.
-    asio::post(io_, [this] { flush_pending(); });
+    if (flush_pending_) return;
+    flush_pending_ = true;
+    const std::uint32_t coalesce_ms = settings_->send.coalesce_ms;
+    if (coalesce_ms == 0) {
+        // Runs after the handlers already queued on this thread: one gathered write per
+        // connection for everything they enqueued.
+        asio::post(io_, [this] { flush_pending(); });
+        return;
+    }
+    // On a busy chat server most of the CPU goes to the kernel's per-write cost; waiting
+    // a few milliseconds lets one write carry every line queued to a client meanwhile.
+    // The timer is never cancelled, so nothing queued is held back longer than that.
+    flush_timer_.expires_after(std::chrono::milliseconds(coalesce_ms));
+    flush_timer_.async_wait([this](const boost::system::error_code&) { flush_pending(); });
 }
 
 void Worker::flush_pending() {
-    flush_posted_ = false;
+    flush_pending_ = false;
     std::vector<std::shared_ptr<Connection>> list;
     list.swap(flush_list_);
     for (auto& connection : list) connection->flush();

@@ -1,6 +1,7 @@
 // Everything one I/O thread owns: its io_context, the timer wheel, the buffer pool, the
 // registry of its connections (so stop() can reach them), the current settings and the
-// list of connections with deferred writes to flush after the current batch of handlers.
+// list of connections with deferred writes to flush after the current batch of handlers
+// (or, with send.coalesce_ms, on a short timer so that one write carries many lines).
 // All members are "in loop" unless said otherwise.
 #pragma once
 
@@ -51,7 +52,8 @@ public:
                bool counted_per_ip);
     /// Called by a connection when it is gone (before its memory is released).
     void forget(Connection& connection);
-    /// Remembers a connection for the end-of-batch flush.
+    /// Remembers a connection for the next flush: after the current batch of handlers, or
+    /// send.coalesce_ms later.
     void schedule_flush(Connection& connection);
     std::size_t connection_count() const noexcept { return count_; }
 
@@ -71,12 +73,13 @@ private:
     std::size_t index_;
     boost::asio::io_context& io_;
     boost::asio::steady_timer tick_timer_;
+    boost::asio::steady_timer flush_timer_;  // send.coalesce_ms
     TimerWheel wheel_;
     BufferPool buffers_;
     std::shared_ptr<const config::Config> settings_;
     std::size_t count_ = 0;
     std::vector<std::shared_ptr<Connection>> flush_list_;
-    bool flush_posted_ = false;
+    bool flush_pending_ = false;  // a flush is posted or its timer runs
     bool stopping_ = false;
     bool drained_reported_ = false;
 };

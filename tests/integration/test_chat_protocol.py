@@ -14,9 +14,11 @@ def nick(base):
     return f"{base}{next(_ids)}"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with chat_server(chat={"motd": "first line\nsecond line"}) as s:
+# Every test on this server runs twice: replies flushed after each batch of events, and
+# held back by send.coalesce_ms (closes, QUIT and numerics must come out the same).
+@pytest.fixture(scope="module", params=[0, 25], ids=["flush", "coalesce25ms"])
+def server(request):
+    with chat_server(chat={"motd": "first line\nsecond line"}, send={"coalesce_ms": request.param}) as s:
         yield s
 
 

@@ -86,6 +86,7 @@ TEST_CASE("out-of-range values are errors", "[config][errors]")
     check_error(R"({"threads": 18446744073709551615})", "threads", "expected an integer 0..1024");
     check_error(R"({"accept": {"backlog": 65536}})", "accept.backlog", "1..65535");
     check_error(R"({"receive": {"max_buffer": 16777217}})", "receive.max_buffer", "512..16777216");
+    check_error(R"({"send": {"coalesce_ms": 1001}})", "send.coalesce_ms", "0..1000");
     check_error(R"({"limits": {"max_send_queue_bytes": 4095}})", "limits.max_send_queue_bytes", "4096..");
     check_error(R"({"timeouts": {"idle_s": 604801}})", "timeouts.idle_s", "0..604800");
     check_error(R"({"chat": {"flood": {"burst": 0}}})", "chat.flood.burst", "1..100000");

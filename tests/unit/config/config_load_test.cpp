@@ -44,6 +44,7 @@ TEST_CASE("every section is read", "[config]")
                  "retry_backoff_ms": 250},
       "receive": {"strategy": "posted", "initial_buffer": 1024, "max_buffer": 8192,
                   "max_read_per_wakeup": 16384},
+      "send": {"coalesce_ms": 15},
       "limits": {"max_connections": 5000000, "max_connections_per_ip": 7, "max_outstanding_sends": 50,
                  "max_outstanding_receives": 60, "max_send_queue_bytes": 8192},
       "timeouts": {"first_data_s": 1, "idle_s": 2, "send_stall_s": 0, "linger_s": 4},
@@ -68,6 +69,7 @@ TEST_CASE("every section is read", "[config]")
     CHECK(c.receive.initial_buffer == 1024);
     CHECK(c.receive.max_buffer == 8192);
     CHECK(c.receive.max_read_per_wakeup == 16384);
+    CHECK(c.send.coalesce_ms == 15);
     CHECK(c.limits.max_connections == 5000000);
     CHECK(c.limits.max_connections_per_ip == 7);
     CHECK(c.limits.max_outstanding_sends == 50);
