@@ -156,20 +156,12 @@ void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::s
 void Listener::pause_for_resource(const error_code& ec) {
     resource_paused_ = true;
     Stats::add(server_.stats().accept_pauses[static_cast<std::size_t>(AcceptPauseCause::resource)]);
-    const auto now = std::chrono::steady_clock::now();
     const auto backoff = server_.settings()->accept.retry_backoff_ms;
-    if (now - last_error_log_ >= std::chrono::seconds(10)) {
-        std::string line = "accept failed on " + describe(bound_) + ": " + ec.message() +
-                           " -- accepting paused until a connection closes or " +
-                           std::to_string(backoff) + " ms pass";
-        if (suppressed_errors_ > 0)
-            line += " (x" + std::to_string(suppressed_errors_ + 1) + " in the last 10 s)";
-        log::warn(line);
-        last_error_log_ = now;
-        suppressed_errors_ = 0;
-    } else {
-        ++suppressed_errors_;
-    }
+    // Under exhaustion this repeats every backoff: one line per 10 s with a count.
+    const std::string where = "accept failed on " + describe(bound_);
+    log::write_limited(log::Level::warn, where,
+                       where + ": " + ec.message() + " -- accepting paused until a connection closes or " +
+                           std::to_string(backoff) + " ms pass");
     backoff_timer_.expires_after(std::chrono::milliseconds(backoff));
     backoff_timer_.async_wait([this](const error_code& timer_ec) {
         if (!timer_ec) resume_after_pause();

@@ -67,8 +67,6 @@ private:
     std::atomic<bool> limit_paused_{false};
     std::atomic<bool> resource_paused_{false};
     // "accept failed" is logged once per episode, and at most every 10 s with a count.
-    std::uint64_t suppressed_errors_ = 0;
-    std::chrono::steady_clock::time_point last_error_log_{};
 };
 
 }  // namespace hiconn::core
