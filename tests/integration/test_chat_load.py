@@ -79,7 +79,11 @@ def test_5000_clients_one_message_reaches_4999_exactly_once():
 def test_slow_reader_is_closed_with_max_sendq_while_others_keep_receiving():
     messages = 20000
     flood = {"messages_per_second": 100000, "burst": 100000, "max_queued": 100000}
-    with chat_server(chat={"flood": flood}, limits={"max_send_queue_bytes": 65536}) as server:
+    # The ERROR waits behind what was queued until the slow client reads; a long linger keeps
+    # the server trying until it does (reading only starts after the flood, which takes
+    # longer than chat_server()'s 1 s linger under the sanitizers).
+    with chat_server(chat={"flood": flood}, limits={"max_send_queue_bytes": 65536},
+                     timeouts={"linger_s": 60}) as server:
         # The slow client: a tiny receive buffer, then it never reads again.
         slow = Client.__new__(Client)
         slow.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -115,3 +119,5 @@ def test_slow_reader_is_closed_with_max_sendq_while_others_keep_receiving():
         lines = slow.wait_closed(timeout=60)
         assert lines[-1] == "ERROR :Closing Link: 127.0.0.1 (Max SendQ exceeded)"
         assert count(lines, " PRIVMSG #sq ") < messages
+        for c in (slow, reader, sender):  # the stop would wait out the linger for their FIN
+            c.close()
