@@ -166,7 +166,10 @@ class Server:
         self.stop()
         if hasattr(self, "log_file"):
             self.log_file.close()
-        if exc[0] is not None:
+        # Also when the server died by itself (a sanitizer report ends it with a non-zero
+        # status): a module-scoped fixture's tests only see refused connections.
+        crashed = getattr(self, "proc", None) is not None and self.proc.returncode not in (0, None)
+        if exc[0] is not None or crashed:
             print("---- hiconn log ----\n" + self.log()[-8000:])
         self.tmp.cleanup()
         return False
