@@ -14,6 +14,7 @@ auto tie(const ReceiveConfig& c)
 {
     return std::tie(c.strategy, c.initial_buffer, c.max_buffer, c.max_read_per_wakeup);
 }
+auto tie(const SendConfig& c) { return std::tie(c.coalesce_ms); }
 auto tie(const LimitsConfig& c)
 {
     return std::tie(c.max_connections, c.max_connections_per_ip, c.max_outstanding_sends,
@@ -39,7 +40,8 @@ bool operator==(const Config& a, const Config& b)
     return std::tie(a.source_file, a.workload, a.listen, a.threads) ==
                std::tie(b.source_file, b.workload, b.listen, b.threads) &&
            tie(a.accept) == tie(b.accept) && tie(a.receive) == tie(b.receive) &&
-           a.send.coalesce_ms == b.send.coalesce_ms && tie(a.limits) == tie(b.limits) && tie(a.timeouts) == tie(b.timeouts) &&
+           tie(a.send) == tie(b.send) && tie(a.limits) == tie(b.limits) &&
+           tie(a.timeouts) == tie(b.timeouts) &&
            tie(a.log) == tie(b.log) && a.stats.interval_s == b.stats.interval_s &&
            tie(a.stats.http) == tie(b.stats.http) && tie(a.service) == tie(b.service) &&
            tie(a.chat) == tie(b.chat);

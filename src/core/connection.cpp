@@ -53,9 +53,6 @@ Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& r
     : worker_(worker),
       socket_(std::move(socket)),
       remote_(remote),
-      receive_size_(0),      // set by start(): the constructor runs on the listener's thread,
-      opened_tick_(0),       // and the worker's settings and wheel belong to the worker's
-      activity_tick_(0),
       got_data_(false),
       wait_pending_(false),
       receive_pending_(false),
@@ -81,6 +78,8 @@ std::size_t Connection::thread_index() const noexcept { return worker_.index(); 
 
 void Connection::start(CloseReason rejection, bool counted_per_ip) {
     counted_per_ip_ = counted_per_ip;
+    // Here, not in the constructor: that runs on the listener's thread, and the worker's
+    // settings and wheel belong to the worker's.
     receive_size_ = first_receive_size(worker_.settings());
     opened_tick_ = activity_tick_ = worker_.wheel().now();
     self_ = shared_from_this();

@@ -116,14 +116,13 @@ private:
     void release_posted_buffer();
 
     void on_timeout(std::uint32_t now);
+    std::uint32_t next_deadline() const noexcept;
+    void rearm_timer();
 
     struct Segment {
         SharedBuffer bytes;
         std::size_t offset;
     };
-    std::uint32_t next_deadline() const noexcept;
-    void rearm_timer();
-
 
     Worker& worker_;
     Socket socket_;
@@ -139,15 +138,15 @@ private:
 
     // Receive side.
     char* posted_buffer_ = nullptr;   // held only while a posted receive is outstanding
-    std::uint32_t receive_size_;      // adaptive: doubles when a read fills it
+    std::uint32_t receive_size_ = 0;  // adaptive: doubles when a read fills it
 
     // Keeps an open connection alive while it has no pending operation (e.g. reading
     // paused). The worker's registry is its timer wheel: a live connection is always on it.
     std::shared_ptr<Connection> self_;
 
     // Coarse timers (ticks are seconds on the worker's wheel; see TimerWheel).
-    std::uint32_t opened_tick_;
-    std::uint32_t activity_tick_;
+    std::uint32_t opened_tick_ = 0;
+    std::uint32_t activity_tick_ = 0;
     std::uint32_t stall_since_ = 0;       // 0 = not stalled
     std::uint32_t linger_deadline_ = 0;
     std::uint32_t timer_deadline_ = 0;

@@ -160,8 +160,8 @@ void Listener::pause_for_resource(const error_code& ec) {
     // Under exhaustion this repeats every backoff: one line per 10 s with a count.
     const std::string where = "accept failed on " + describe(bound_);
     log::write_limited(log::Level::warn, where,
-                       where + ": " + ec.message() + " -- accepting paused until a connection closes or " +
-                           std::to_string(backoff) + " ms pass");
+                       where + ": " + ec.message() + " -- accepting paused until a connection " +
+                           "closes or " + std::to_string(backoff) + " ms pass");
     backoff_timer_.expires_after(std::chrono::milliseconds(backoff));
     backoff_timer_.async_wait([this](const error_code& timer_ec) {
         if (!timer_ec) resume_after_pause();

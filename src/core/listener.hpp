@@ -66,7 +66,6 @@ private:
     bool stopped_ = false;
     std::atomic<bool> limit_paused_{false};
     std::atomic<bool> resource_paused_{false};
-    // "accept failed" is logged once per episode, and at most every 10 s with a count.
 };
 
 }  // namespace hiconn::core
