@@ -521,7 +521,15 @@ void Connection::close(CloseReason reason) {
     linger_deadline_ = worker_.wheel().now() + std::max<std::uint32_t>(1, linger);
     if (!receive_pending_) release_receive_slot();
     rearm_timer();
-    if (queued_bytes_ == 0 && !send_pending_) start_shutdown();
+    if (queued_bytes_ > 0) {
+        // What is queued goes out right after this handler, not after send.coalesce_ms: the
+        // linger deadline must not overtake the last lines (a QUIT's ERROR). Posted, not
+        // called, because the caller may be a workload iterating over its clients.
+        // on_queue_empty() starts the shutdown once everything is written.
+        asio::post(executor(), [self = shared_from_this()] { self->flush(); });
+        return;
+    }
+    if (!send_pending_) start_shutdown();
 }
 
 void Connection::start_shutdown() {

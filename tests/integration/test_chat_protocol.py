@@ -123,6 +123,16 @@ def test_quit_before_registration(port):
     assert c.wait_closed() == ["ERROR :Closing Link: 127.0.0.1 (Client Quit)"]
 
 
+def test_close_is_not_held_back_by_coalescing():
+    # A coalescing delay longer than the linger: the ERROR must still go out first (it once
+    # waited for the flush timer, and the linger deadline closed the socket before it).
+    with chat_server(send={"coalesce_ms": 1000}, timeouts={"linger_s": 1}) as server:
+        for _ in range(3):
+            c = Client(server.port)
+            c.send("NICK early", "QUIT")
+            assert c.wait_closed() == ["ERROR :Closing Link: 127.0.0.1 (Client Quit)"]
+
+
 def test_join_part_names_topic(port):
     a_n, b_n = nick("ja"), nick("jb")
     a, b = registered(port, a_n), registered(port, b_n)
