@@ -82,9 +82,9 @@ set(HICONN_UNIT_TEMP \"${CMAKE_CURRENT_BINARY_DIR}/hiconn.service.install\")")
 endif()
 
 # --- packages ---------------------------------------------------------------------------------
-# cpack and `make install` package what is built and do not build `all` first: the Windows
-# .zip is made while hiconn-load.exe does not build there, and the package test reuses the
-# test build as it is. scripts/package.sh builds the targets it packages.
+# cpack and `make install` package what is built and do not build `all` first: the package
+# test reuses the test build as it is (no unit tests in a package). scripts/package.sh builds
+# the targets it packages.
 set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 set(CPACK_PACKAGE_NAME hiconn)
 set(CPACK_PACKAGE_VENDOR "hiconn")

@@ -1,10 +1,9 @@
 #include "tools/load/coordinator.hpp"
 
+#include "tools/load/host.hpp"
 #include "tools/load/process_sampler.hpp"
 
-#include <poll.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <iostream>
 #include <string>
 
@@ -64,12 +63,15 @@ private:
         std::string line;
         while (Clock::now() < deadline) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-            pollfd p{STDIN_FILENO, POLLIN, 0};
-            if (poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000) + 1)) <= 0) continue;
-            char c;
-            const auto n = read(STDIN_FILENO, &c, 1);
-            if (n <= 0) return;  // the parent is gone: carry on to the end by ourselves
-            if (c != '\n') { line += c; continue; }
+            char c = 0;
+            const auto read = host::read_stdin_byte(c, std::min(left, std::chrono::milliseconds(1000)) +
+                                                           std::chrono::milliseconds(1));
+            if (read == host::StdinRead::closed) return;  // the parent is gone: carry on alone
+            if (read == host::StdinRead::nothing_yet || c == '\r') continue;
+            if (c != '\n') {
+                line += c;
+                continue;
+            }
             if (line == "GO") return;
             line.clear();
         }

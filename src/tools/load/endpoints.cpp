@@ -1,8 +1,8 @@
 #include "tools/load/endpoints.hpp"
 
-#include <boost/asio/io_context.hpp>
+#include "tools/load/host.hpp"
 
-#include <netinet/in.h>
+#include <boost/asio/io_context.hpp>
 
 #include <stdexcept>
 
@@ -38,11 +38,7 @@ boost::system::error_code open_socket(tcp::socket& socket, const Target& target,
     if (ec) return ec;
     socket.set_option(tcp::no_delay(true), ec);
     if (target.sources.empty()) return {};
-#ifdef IP_BIND_ADDRESS_NO_PORT
-    // Defer the port choice to connect(): the port then only has to be unique per
-    // (source, destination) pair, not per source address.
-    socket.set_option(asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>(true), ec);
-#endif
+    host::defer_port_choice(socket);
     socket.bind(tcp::endpoint(target.sources[index % target.sources.size()], 0), ec);
     return ec;
 }

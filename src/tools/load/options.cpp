@@ -1,5 +1,7 @@
 #include "tools/load/options.hpp"
 
+#include "tools/load/host.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -60,16 +62,17 @@ Options parse_options(int argc, char** argv) {
         ("threads,t", po::value(&o.threads)->default_value(o.threads),
          "I/O threads per process (0 = one per core)")
         ("procs", po::value(&o.procs)->default_value(o.procs),
-         "worker processes (fork/exec of hiconn-load), each doing 1/N of the work; the parent "
-         "merges their RESULT lines. Needed past ~19,000 connections: a process may not open "
-         "more than the open-file limit (20,000 here)")
+         "worker processes (fork/exec of hiconn-load; Linux only), each doing 1/N of the work; "
+         "the parent merges their RESULT lines. Needed past ~19,000 connections: a process may "
+         "not open more than the open-file limit (20,000 here)")
         ("duration,d", po::value(&o.duration_s)->default_value(o.duration_s),
          "echo/chat: seconds of measured traffic")
         ("timeout", po::value(&o.timeout_s)->default_value(o.timeout_s),
          "hard stop in seconds for the whole run (0 = 60 + every phase's bound)")
         ("server-pid", po::value(&o.server_pid)->default_value(0),
-         "sample this process's RSS (/proc/PID/status) and CPU time (/proc/PID/stat) before "
-         "connecting, once connected and at the end of the measured phase")
+         "sample this process's RSS (/proc/PID/status; Windows: its working set) and CPU time "
+         "(/proc/PID/stat; Windows: GetProcessTimes) before connecting, once connected and at "
+         "the end of the measured phase")
         ("seed", po::value(&o.seed)->default_value(o.seed), "random seed (sizes, payload)")
         ("no-progress", "no live progress line");
     po::options_description conn("Connections");
@@ -137,6 +140,8 @@ Options parse_options(int argc, char** argv) {
     if (o.mode != "connect" && o.mode != "echo" && o.mode != "chat")
         usage_error("MODE must be connect, echo or chat");
     if (o.procs == 0 || o.procs > 64) usage_error("--procs must be 1..64");
+    if (o.procs > 1 && !host::supports_worker_processes())
+        usage_error("--procs > 1 needs fork/exec (Linux); on Windows one process holds every connection");
     if (o.concurrency == 0) usage_error("--concurrency must be at least 1");
     if (o.depth == 0) usage_error("--depth must be at least 1");
     if ((o.size_min > 0) != (o.size_max > 0) || o.size_min > o.size_max)

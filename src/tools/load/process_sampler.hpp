@@ -1,5 +1,6 @@
-// Samples another process's resident set size and CPU time from /proc (Linux): how the
-// load tool measures the server under test without touching it.
+// Samples another process's resident set size and CPU time: how the load tool measures the
+// server under test without touching it. Linux: /proc (posix/process_sampler.cpp); Windows:
+// the working set and process times (windows/process_sampler.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,12 +11,12 @@ namespace hiconn::load {
 
 struct ProcessSample {
     bool ok = false;
-    std::uint64_t rss_bytes = 0;   ///< VmRSS of /proc/PID/status
-    double cpu_s = 0;              ///< utime + stime of /proc/PID/stat (user + system)
+    std::uint64_t rss_bytes = 0;   ///< VmRSS (Linux), working set (Windows)
+    double cpu_s = 0;              ///< user + system (kernel) CPU time
     double at_s = 0;               ///< monotonic clock when taken
 };
 
-/// Reads /proc/PID/status and /proc/PID/stat; ok = false when the process is gone.
+/// ok = false when the process is gone (or cannot be read).
 ProcessSample sample_process(int pid);
 
 nlohmann::json to_json(const ProcessSample& s);

@@ -1,13 +1,14 @@
 #include "tools/load/progress.hpp"
 
-#include <unistd.h>
+#include "tools/load/host.hpp"
+
 
 #include <cstdio>
 #include <sstream>
 
 namespace hiconn::load {
 
-Progress::Progress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO) == 1) {
+Progress::Progress(bool enabled) : enabled_(enabled && host::stderr_is_terminal()) {
     last_ = std::chrono::steady_clock::now();
 }
 

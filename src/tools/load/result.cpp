@@ -50,12 +50,6 @@ void add_server(Json& out, const Json& server, const char* unit, double units,
 
 }  // namespace
 
-std::string error_name(int value) {
-    if (value == 0) return "ok";
-    if (const char* name = strerrorname_np(value)) return name;
-    return "errno" + std::to_string(value);
-}
-
 void add_errors(Json& errors, const std::map<std::string, std::uint64_t>& counts) {
     for (const auto& [name, n] : counts) errors[name] = errors.value(name, std::uint64_t{0}) + n;
 }

@@ -10,6 +10,8 @@
 //        "timed_out": bool}                          any
 #pragma once
 
+#include "tools/load/host.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -33,7 +35,6 @@ Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_
 /// Prints "RESULT {json}" on stdout (one line, flushed).
 void print_result(const Json& result);
 
-/// Short name of an error code: "ECONNREFUSED", "EMFILE", "timeout", "eof", ...
-std::string error_name(int errno_value);
+using host::error_name;  // "ECONNREFUSED", "EMFILE", ... (also "timeout", "eof" by callers)
 
 }  // namespace hiconn::load

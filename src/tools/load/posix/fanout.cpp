@@ -139,7 +139,6 @@ void say_go(std::vector<Worker>& workers) {
 }  // namespace
 
 int run_parent(const Options& o) {
-    signal(SIGPIPE, SIG_IGN);
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                              std::chrono::duration<double>(o.effective_timeout_s() + 10));
     Json server;
