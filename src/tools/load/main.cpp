@@ -3,7 +3,6 @@
 #include "tools/load/options.hpp"
 #include "tools/load/run.hpp"
 
-
 int main(int argc, char** argv) {
     hiconn::load::host::ignore_broken_pipes();
     const auto options = hiconn::load::parse_options(argc, argv);

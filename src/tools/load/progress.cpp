@@ -2,7 +2,6 @@
 
 #include "tools/load/host.hpp"
 
-
 #include <cstdio>
 #include <sstream>
 

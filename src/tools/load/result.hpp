@@ -35,6 +35,7 @@ Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_
 /// Prints "RESULT {json}" on stdout (one line, flushed).
 void print_result(const Json& result);
 
-using host::error_name;  // "ECONNREFUSED", "EMFILE", ... (also "timeout", "eof" by callers)
+/// Short name of an error code ("ECONNREFUSED", "EMFILE", ...), the same on every OS.
+using host::error_name;
 
 }  // namespace hiconn::load

@@ -7,7 +7,7 @@
 namespace hiconn::load {
 
 int run_parent(const Options&) {
-    std::cerr << "hiconn-load: --procs > 1 needs fork/exec (Linux); on Windows run one process\n";
+    std::cerr << "hiconn-load: --procs > 1 is not supported on Windows\n";  // unreachable
     return 2;
 }
 
