@@ -49,7 +49,7 @@ trap 'exit 130' INT TERM
 if [ -z "${HICONN_BIN:-}" ] || [ -z "${HICONN_LOAD_BIN:-}" ]; then
     BUILD="$ROOT/build/bench"
     log "building hiconn Release in $BUILD"
-    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=OFF >/dev/null
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=OFF -DHICONN_SANITIZE= >/dev/null
     timeout 1800 cmake --build "$BUILD" --target hiconn hiconn-load -j2 >/dev/null
     HICONN_BIN=$BUILD/src/hiconn
     HICONN_LOAD_BIN=$BUILD/src/hiconn-load

@@ -22,9 +22,12 @@ need() {
 build_deb() {
     need cpack "apt-get install cmake"
     need dpkg-shlibdeps "apt-get install dpkg-dev"
-    local build=${HICONN_BUILD_DIR:-$ROOT/build/package}
-    if [[ ! -f $build/CMakeCache.txt ]]; then
-        cmake -S "$ROOT" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=OFF >/dev/null
+    local build=${HICONN_BUILD_DIR:-}
+    if [[ -z $build ]]; then
+        # Its own tree, every option named on each configure, so no other script's cache
+        # decides what is packaged. A HICONN_BUILD_DIR given is packaged as configured.
+        build=$ROOT/build/package
+        cmake -S "$ROOT" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=OFF -DHICONN_SANITIZE= >/dev/null
     fi
     cmake --build "$build" -j"$JOBS" --target hiconn hiconn-load
     cpack --config "$build/CPackConfig.cmake" -G DEB -B "$OUT" >/dev/null

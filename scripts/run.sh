@@ -7,10 +7,13 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$ROOT/scripts/setup.sh" --build-only
-cmake -S "$ROOT" -B "$ROOT/build/release" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=OFF >/dev/null
-cmake --build "$ROOT/build/release" --target hiconn hiconn-load -j"$(nproc)"
+# build/release is shared with scripts/test.sh's Release step, and both name every option on
+# each configure, so neither changes what the other builds (and the tests reuse this build).
+BUILD="$ROOT/build/release"
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=ON -DHICONN_SANITIZE= >/dev/null
+cmake --build "$BUILD" --target hiconn hiconn-load -j"$(nproc)"
 args=("$@")
 has_config=0
 for a in "${args[@]}"; do [[ $a == --config || $a == -c ]] && has_config=1; done
 ((has_config)) || args=(--config "$ROOT/config/echo.json" "${args[@]}")
-exec "$ROOT/build/release/src/hiconn" run "${args[@]}"
+exec "$BUILD/src/hiconn" run "${args[@]}"

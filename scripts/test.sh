@@ -25,29 +25,39 @@ FAILED=0
 step() { printf '\n==== %s (%ds)\n' "$*" "$SECONDS"; }
 
 # build DIR TYPE [cmake args...]; $TARGETS (space separated) limits what is built.
+# Every option is named on each configure (later -D win), so a cache left by another
+# script can never switch the tests off.
 build() {
     local dir=$1 type=$2
     shift 2
-    cmake -S "$ROOT" -B "$ROOT/build/$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+    cmake -S "$ROOT" -B "$ROOT/build/$dir" -DCMAKE_BUILD_TYPE="$type" \
+        -DHICONN_BUILD_TESTS=ON -DHICONN_SANITIZE= "$@" >/dev/null
     local targets=()
     for t in ${TARGETS:-}; do targets+=(--target "$t"); done
     cmake --build "$ROOT/build/$dir" -j"$JOBS" "${targets[@]}"
 }
 
-# run_ctest DIR [ctest args...]: runs, counts, fails the script on failures.
+# run_ctest DIR [ctest args...]: runs, counts, fails the script on failures and on a run
+# of zero tests (a step that tests nothing must not pass).
 run_ctest() {
     local dir=$1 log
     shift
     log=$(mktemp)
-    local rc=0
-    (cd "$ROOT/build/$dir" && ctest --output-on-failure -j"$JOBS" "$@") 2>&1 | tee "$log" || rc=$?
+    local rc=0 ran=0
+    (cd "$ROOT/build/$dir" && ctest --output-on-failure --no-tests=error -j"$JOBS" "$@") 2>&1 | tee "$log" || rc=$?
     local line
     line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
     if [[ $line =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
         FAILED=$((FAILED + BASH_REMATCH[1]))
         PASSED=$((PASSED + BASH_REMATCH[2] - BASH_REMATCH[1]))
+        ran=${BASH_REMATCH[2]}
     fi
     rm -f "$log"
+    if ((ran == 0)); then
+        printf '\ntest.sh: %s ran no tests (was it configured with HICONN_BUILD_TESTS=OFF?)\n%d passed, %d failed\n' \
+            "$dir" "$PASSED" "$((FAILED + 1))"
+        exit 1
+    fi
     if ((rc != 0)); then
         printf '\ntest.sh: %s failed\n%d passed, %d failed\n' "$dir" "$PASSED" "$((FAILED > 0 ? FAILED : 1))"
         exit 1
