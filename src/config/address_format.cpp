@@ -7,6 +7,10 @@
 namespace hiconn::config::detail {
 namespace {
 
+// 1..65535 as alternatives, so that both port regexes stay flat.
+const char* const nonzero_ports =
+    "6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}";
+
 std::string make_ipv6_regex()
 {
     const std::string h16 = "[0-9A-Fa-f]{1,4}";
@@ -51,8 +55,13 @@ const std::string& ipv6_regex()
 
 const std::string& port_regex()
 {
-    static const std::string re =
-        "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}|0)";
+    static const std::string re = std::string("(?:") + nonzero_ports + "|0)";
+    return re;
+}
+
+const std::string& connect_port_regex()
+{
+    static const std::string re = std::string("(?:") + nonzero_ports + ")";
     return re;
 }
 
@@ -66,6 +75,13 @@ const std::string& listen_address_pattern()
 {
     static const std::string re =
         "^(?:" + ipv4_regex() + "|\\[" + ipv6_regex() + "\\]|\\*):" + port_regex() + "$";
+    return re;
+}
+
+const std::string& redis_address_pattern()
+{
+    static const std::string re =
+        "^(?:" + ipv4_regex() + "|\\[" + ipv6_regex() + "\\]):" + connect_port_regex() + "$";
     return re;
 }
 

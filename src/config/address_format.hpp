@@ -13,10 +13,13 @@ const std::string& ipv4_regex();
 const std::string& ipv6_regex();
 /// 0..65535, no leading zeros.
 const std::string& port_regex();
+/// 1..65535: a port that can be connected to.
+const std::string& connect_port_regex();
 
 /// Anchored patterns for the schema's "pattern" keyword.
 const std::string& ip_address_pattern();      ///< ^(IPv4|IPv6)$
 const std::string& listen_address_pattern();  ///< ^(IPv4|\[IPv6\]|\*):PORT$
+const std::string& redis_address_pattern();   ///< ^(IPv4|\[IPv6\]):PORT$, port 1..65535
 
 bool is_ipv4(const std::string& text);
 bool is_ipv6(const std::string& text);

@@ -92,6 +92,16 @@ struct ChatConfig {
     FloodConfig flood;
 };
 
+/// Chat nodes forming one IRC network through Redis; absent or null = standalone.
+struct FederationConfig {
+    bool enabled = false;              ///< true when the "federation" object is present (not null)
+    std::string redis = "127.0.0.1:6379";  ///< "ADDR:PORT", numeric, IPv6 in brackets (like listen)
+    std::string password;              ///< Redis AUTH password; empty = no AUTH
+    std::uint32_t heartbeat_s = 2;     ///< 1..3600
+    std::uint32_t node_timeout_s = 10; ///< 2..86400, must be > heartbeat_s
+    std::string key_prefix = "hiconn:"; ///< 1..64 chars, prefix of every Redis key and channel
+};
+
 struct Config {
     std::string source_file;                ///< where it was loaded from ("" = built-in defaults); not a JSON key
     std::string workload = "echo";          ///< "echo" | "chat"
@@ -106,6 +116,7 @@ struct Config {
     StatsConfig stats;
     ServiceConfig service;
     ChatConfig chat;
+    FederationConfig federation;
 };
 
 /// Member-wise equality (source_file included): tells a reload whether anything changed.

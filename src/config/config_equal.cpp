@@ -32,6 +32,10 @@ auto tie(const ChatConfig& c)
                                    c.max_line_bytes, c.ping_timeout_s),
                           tie(c.flood));
 }
+auto tie(const FederationConfig& c)
+{
+    return std::tie(c.enabled, c.redis, c.password, c.heartbeat_s, c.node_timeout_s, c.key_prefix);
+}
 
 }  // namespace
 
@@ -44,7 +48,7 @@ bool operator==(const Config& a, const Config& b)
            tie(a.timeouts) == tie(b.timeouts) &&
            tie(a.log) == tie(b.log) && a.stats.interval_s == b.stats.interval_s &&
            tie(a.stats.http) == tie(b.stats.http) && tie(a.service) == tie(b.service) &&
-           tie(a.chat) == tie(b.chat);
+           tie(a.chat) == tie(b.chat) && tie(a.federation) == tie(b.federation);
 }
 
 }  // namespace hiconn::config

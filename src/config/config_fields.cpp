@@ -157,8 +157,8 @@ std::vector<Field> make_fields()
         string(HICONN_KEY(service.display_name), "Windows service display name.", Format::any, 1, 256),
         string(HICONN_KEY(service.description), "Windows service description.", Format::any, 0, 1024),
 
-        string(HICONN_KEY(chat.server_name), "Server name in replies (the prefix of numerics).",
-               Format::name, 1, 63),
+        string(HICONN_KEY(chat.server_name), "Server name in replies (the prefix of numerics). With "
+               "federation, the name of this node: unique in the network.", Format::name, 1, 63),
         string(HICONN_KEY(chat.network_name), "Network name advertised in 005 NETWORK=.", Format::name, 1, 63),
         string(HICONN_KEY(chat.motd), "Message of the day, lines split on \\n; empty = none.",
                Format::any, 0, 65536),
@@ -176,6 +176,19 @@ std::vector<Field> make_fields()
         integer(HICONN_KEY(chat.flood.burst), 1, 100000, "Flood control: lines a client may send at once (bucket size)."),
         integer(HICONN_KEY(chat.flood.max_queued), 1, 100000,
                 "Flood control: lines delayed beyond this many close the client (Excess Flood)."),
+
+        // Redis is connected to, never listened on: no "*", no port 0, no host names (a node
+        // must not depend on a resolver, as for listen).
+        string(HICONN_KEY(federation.redis), "Redis server the nodes share: \"IPv4:PORT\" or "
+               "\"[IPv6]:PORT\". Numeric only, no host names.", Format::redis_address),
+        string(HICONN_KEY(federation.password), "Password sent with Redis AUTH; empty = no AUTH.",
+               Format::any, 0, 256),
+        integer(HICONN_KEY(federation.heartbeat_s), 1, 3600,
+                "Seconds between this node's heartbeats in Redis."),
+        integer(HICONN_KEY(federation.node_timeout_s), 2, 86400,
+                "A node without a heartbeat for this many seconds is taken as gone, with its users."),
+        string(HICONN_KEY(federation.key_prefix), "Prefix of every Redis key and channel the network "
+               "uses; networks sharing one Redis need different prefixes.", Format::printable, 1, 64),
     };
 }
 
@@ -195,6 +208,10 @@ std::vector<Section> make_sections()
                                          "absent or null = off.");
     http.present = [](const Config& c) { return c.stats.http.enabled; };
     http.set_present = [](Config& c, bool on) { c.stats.http.enabled = on; };
+    Section federation = section("federation", "Several chat nodes form one IRC network through "
+                                               "Redis; absent or null = standalone.");
+    federation.present = [](const Config& c) { return c.federation.enabled; };
+    federation.set_present = [](Config& c, bool on) { c.federation.enabled = on; };
     return {
         section("", "hiconn configuration. Every key is optional; absent keys take their default."),
         section("accept", "Listeners: outstanding accepts, backlog, behaviour at the connection limit."),
@@ -208,6 +225,7 @@ std::vector<Section> make_sections()
         section("service", "Windows service registration."),
         section("chat", "The chat (IRC) workload."),
         section("chat.flood", "Per-client flood control (token bucket)."),
+        std::move(federation),
     };
 }
 
@@ -231,6 +249,8 @@ const std::vector<OrderRule>& order_rules()
         {"accept.low_watermark", "<=", "accept.high_watermark"},
         {"receive.initial_buffer", "<=", "receive.max_buffer"},
         {"receive.max_read_per_wakeup", ">=", "receive.initial_buffer"},
+        // Equal would declare a node gone at the moment its next heartbeat is due.
+        {"federation.node_timeout_s", ">", "federation.heartbeat_s"},
     };
     return rules;
 }
@@ -238,6 +258,14 @@ const std::vector<OrderRule>& order_rules()
 const std::vector<ExclusiveRule>& exclusive_rules()
 {
     static const std::vector<ExclusiveRule> rules = {{"chat.motd", "chat.motd_file"}};
+    return rules;
+}
+
+const std::vector<OnlyWithRule>& only_with_rules()
+{
+    // Federation carries IRC state between nodes; echo has none to share.
+    static const std::vector<OnlyWithRule> rules = {
+        {"federation", "workload", "chat", "only the chat workload federates"}};
     return rules;
 }
 
@@ -285,11 +313,14 @@ const std::string& format_pattern(Format format)
 {
     static const std::string none;
     static const std::string name = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+    static const std::string printable = "^[!-~]*$";  // '!' (0x21) to '~' (0x7E)
     switch (format) {
     case Format::any: return none;
     case Format::name: return name;
     case Format::ip_address: return ip_address_pattern();
     case Format::listen_address: return listen_address_pattern();
+    case Format::redis_address: return redis_address_pattern();
+    case Format::printable: return printable;
     }
     return none;
 }
@@ -301,6 +332,8 @@ std::string format_text(Format format)
     case Format::name: return "a name (letters, digits, '.', '_', '-'; starting with a letter or digit)";
     case Format::ip_address: return "a numeric IPv4 or IPv6 address";
     case Format::listen_address: return "\"ADDR:PORT\" (numeric IPv4, [IPv6] or *; port 0..65535)";
+    case Format::redis_address: return "\"ADDR:PORT\" (numeric IPv4 or [IPv6]; port 1..65535)";
+    case Format::printable: return "printable ASCII without spaces";
     }
     return "";
 }

@@ -30,6 +30,8 @@ enum class Format {
     name,            ///< a letter or digit, then letters, digits, '.', '_', '-'
     ip_address,      ///< numeric IPv4 or IPv6
     listen_address,  ///< "IPv4:PORT", "[IPv6]:PORT", "*:PORT"
+    redis_address,   ///< "IPv4:PORT", "[IPv6]:PORT", port 1..65535: a server to connect to
+    printable,       ///< printable ASCII, no spaces (Redis key prefix)
 };
 
 struct Field {
@@ -58,7 +60,7 @@ struct Section {
     std::function<void(Config&, bool)> set_present;
 };
 
-/// `path` must compare as `op` ("<=" or ">=") against `other`; reported at `path`.
+/// `path` must compare as `op` ("<", "<=", ">" or ">=") against `other`; reported at `path`.
 struct OrderRule {
     std::string path;
     std::string op;
@@ -71,10 +73,20 @@ struct ExclusiveRule {
     std::string second;
 };
 
+/// An optional section that may be on only while a choice key has one value (federation
+/// needs workload "chat"); reported at `section`.
+struct OnlyWithRule {
+    std::string section;
+    std::string field;
+    std::string value;
+    std::string reason;  ///< for the message, e.g. "only the chat workload federates"
+};
+
 const std::vector<Field>& fields();
 const std::vector<Section>& sections();
 const std::vector<OrderRule>& order_rules();
 const std::vector<ExclusiveRule>& exclusive_rules();
+const std::vector<OnlyWithRule>& only_with_rules();
 
 const Field* find_field(const std::string& path);
 const Section* find_section(const std::string& path);

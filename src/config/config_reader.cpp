@@ -33,6 +33,14 @@ std::size_t edit_distance(const std::string& a, const std::string& b)
     return row[b.size()];
 }
 
+bool holds(std::uint64_t value, const std::string& op, std::uint64_t other)
+{
+    if (op == "<") return value < other;
+    if (op == "<=") return value <= other;
+    if (op == ">") return value > other;
+    return value >= other;
+}
+
 class Reader {
 public:
     Reader(std::string file, const std::vector<std::string>& overridden)
@@ -53,12 +61,14 @@ private:
         throw ConfigError(source_of(paths), *paths.begin(), message);
     }
 
-    /// The override that wrote one of `paths` (the last one wins), else the file.
+    /// The override that wrote one of `paths`, or a key inside one of them (the last one
+    /// wins), else the file. Inside: --set federation.redis=... is what turns federation on.
     std::string source_of(std::initializer_list<std::string> paths) const
     {
         for (auto it = overridden_.rbegin(); it != overridden_.rend(); ++it)
             for (const auto& path : paths)
-                if (path == *it || path.rfind(*it + ".", 0) == 0 || path.rfind(*it + "[", 0) == 0)
+                if (path == *it || path.rfind(*it + ".", 0) == 0 || path.rfind(*it + "[", 0) == 0 ||
+                    (!path.empty() && it->rfind(path + ".", 0) == 0))
                     return "--set " + *it;
         return file_;
     }
@@ -149,9 +159,26 @@ private:
                 fail({path}, expected + ": " + e.what());
             }
             return;
-        case Format::name: {
+        case Format::redis_address: {
+            // The listen syntax minus what only a listener can use.
+            if (text.rfind(':') == 0) fail({path}, expected + ": missing address before ':'");
+            std::uint16_t port = 0;
+            try {
+                port = parse_listen_address(text).port;
+            } catch (const std::invalid_argument& e) {
+                fail({path}, expected + ": " + e.what());
+            }
+            if (text.rfind("*:", 0) == 0)
+                fail({path}, expected + ": * (every address) is for listening; give the Redis server's address");
+            if (port == 0)
+                fail({path}, expected + ": port 0 (ephemeral) is for listening; give the Redis server's port");
+            return;
+        }
+        case Format::name:
+        case Format::printable: {
             static const std::regex name(format_pattern(Format::name), std::regex::ECMAScript);
-            if (!std::regex_search(text, name)) fail({path}, expected);
+            static const std::regex printable(format_pattern(Format::printable), std::regex::ECMAScript);
+            if (!std::regex_search(text, format == Format::name ? name : printable)) fail({path}, expected);
             return;
         }
         }
@@ -179,8 +206,7 @@ private:
         for (const auto& rule : order_rules()) {
             const auto value = find_field(rule.path)->get(config).get<std::uint64_t>();
             const auto other = find_field(rule.other)->get(config).get<std::uint64_t>();
-            const bool ok = rule.op == "<=" ? value <= other : value >= other;
-            if (!ok)
+            if (!holds(value, rule.op, other))
                 fail({rule.path, rule.other}, "expected a value " + rule.op + " " + rule.other + " (" +
                                                   std::to_string(other) + "), got " + std::to_string(value));
         }
@@ -190,6 +216,13 @@ private:
             if (!first.empty() && !second.get<std::string>().empty())
                 fail({rule.second, rule.first}, "expected an empty string when " + rule.first +
                                                     " is set (use one of them), got " + describe_value(second));
+        }
+        for (const auto& rule : only_with_rules()) {
+            const auto value = find_field(rule.field)->get(config);
+            if (find_section(rule.section)->present(config) && value != Json(rule.value))
+                fail({rule.section, rule.field}, "expected null or absent unless " + rule.field + " is " +
+                                                     describe_value(Json(rule.value)) + " (" + rule.reason +
+                                                     "), got " + rule.field + " " + describe_value(value));
         }
     }
 

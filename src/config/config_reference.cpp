@@ -6,17 +6,29 @@
 namespace hiconn::config::detail {
 namespace {
 
-/// The cross-field rules that concern `path`, as sentences.
+/// `a op b` read from b's side: "<=" -> ">=", ">" -> "<".
+std::string mirrored(const std::string& op)
+{
+    std::string out = op;
+    out[0] = op[0] == '<' ? '>' : '<';
+    return out;
+}
+
+/// The cross-field rules that concern `path` (a key or a section), as sentences.
 std::string rule_sentences(const std::string& path)
 {
     std::string out;
     for (const auto& rule : order_rules()) {
         if (rule.path == path) out += " Must be " + rule.op + " " + rule.other + ".";
-        if (rule.other == path) out += " Must be " + std::string(rule.op == "<=" ? ">=" : "<=") + " " + rule.path + ".";
+        if (rule.other == path) out += " Must be " + mirrored(rule.op) + " " + rule.path + ".";
     }
     for (const auto& rule : exclusive_rules()) {
         if (rule.first == path) out += " Cannot be set together with " + rule.second + ".";
         if (rule.second == path) out += " Cannot be set together with " + rule.first + ".";
+    }
+    for (const auto& rule : only_with_rules()) {
+        if (rule.section == path) out += " Only with " + rule.field + " \"" + rule.value + "\".";
+        if (rule.field == path) out += " Must be \"" + rule.value + "\" when " + rule.section + " is set.";
     }
     return out;
 }
@@ -63,7 +75,7 @@ Json section_schema(const std::string& path)
         s["$schema"] = "http://json-schema.org/draft-07/schema#";
         s["title"] = "hiconn configuration";
     }
-    s["description"] = section->description;
+    s["description"] = section->description + rule_sentences(path);
     s["type"] = section->present ? Json::array({"object", "null"}) : Json("object");
     s["additionalProperties"] = false;
     Json properties = Json::object();
@@ -139,7 +151,8 @@ std::string keys_markdown()
         const std::string section = parent_path(field.path);
         const Section* s = find_section(section);
         if (section != last_section && s && s->present)
-            out += "| `" + section + "` | object or null | `null` (off) | | " + cell(s->description) + " |\n";
+            out += "| `" + section + "` | object or null | `null` (off) | | " +
+                   cell(s->description + rule_sentences(section)) + " |\n";
         last_section = section;
         out += "| `" + field.path + "` | " + type_text(field) + " | `" + cell(field.get(Config{}).dump()) +
                "` | " + cell(allowed_text(field)) + " | " + cell(field.description + rule_sentences(field.path)) +

@@ -166,3 +166,77 @@ TEST_CASE("a key repeated in one object is an error with its path", "[config][er
     // The same key in different objects is fine.
     CHECK(test::load(R"({"stats": {"http": {"port": 1}}, "chat": {"flood": {"burst": 2}}})").chat.flood.burst == 2);
 }
+
+TEST_CASE("federation errors name the file, the key and what was expected", "[config][errors]")
+{
+    const auto with = [](const std::string& federation) {
+        return R"({"workload": "chat", "federation": )" + federation + "}";
+    };
+    check_error(with("true"), "federation", "expected an object or null, got true");
+    check_error(with(R"({"heartbeat": 5})"), "federation.heartbeat",
+                "unknown key (did you mean federation.heartbeat_s? known keys: redis, password, heartbeat_s, "
+                "node_timeout_s, key_prefix)");
+    check_error(with(R"({"heartbeat_s": 0})"), "federation.heartbeat_s", "expected an integer 1..3600, got 0");
+    check_error(with(R"({"heartbeat_s": 1, "node_timeout_s": 1})"), "federation.node_timeout_s",
+                "expected an integer 2..86400, got 1");
+    check_error(with(R"({"password": ")" + std::string(257, 'p') + R"("})"), "federation.password",
+                "expected a string of 0..256 characters");
+}
+
+TEST_CASE("federation.redis must be a numeric address with a real host and port", "[config][errors]")
+{
+    const auto redis = [](const std::string& address) {
+        return R"({"workload": "chat", "federation": {"redis": ")" + address + R"("}})";
+    };
+    const std::string expected = "expected \"ADDR:PORT\" (numeric IPv4 or [IPv6]; port 1..65535), got ";
+    CHECK(std::string(error_of(redis("*:6379")).what()) ==
+          "test.json: federation.redis: " + expected +
+              "\"*:6379\": * (every address) is for listening; give the Redis server's address");
+    CHECK(std::string(error_of(redis("127.0.0.1:0")).what()) ==
+          "test.json: federation.redis: " + expected +
+              "\"127.0.0.1:0\": port 0 (ephemeral) is for listening; give the Redis server's port");
+    check_error(redis("[::1]:0"), "federation.redis", "port 0 (ephemeral) is for listening");
+    check_error(redis("*:0"), "federation.redis", "* (every address) is for listening");
+    check_error(redis("redis:6379"), "federation.redis",
+                expected + "\"redis:6379\": \"redis\" is not a numeric IPv4 address (host names are not resolved)");
+    check_error(redis("localhost:6379"), "federation.redis", "host names are not resolved");
+    check_error(redis("127.0.0.1"), "federation.redis", "missing \":PORT\"");
+    check_error(redis("127.0.0.1:65536"), "federation.redis", "out of range");
+    check_error(redis("::1:6379"), "federation.redis", "must be in brackets");
+    check_error(redis(":6379"), "federation.redis", expected + "\":6379\": missing address before ':'");
+    check_error(redis(""), "federation.redis", expected + "\"\"");
+    check_error(R"({"workload": "chat", "federation": {"redis": 6379}})", "federation.redis", expected + "6379");
+}
+
+TEST_CASE("federation.key_prefix is 1..64 printable ASCII characters without spaces", "[config][errors]")
+{
+    const auto prefix = [](const std::string& text) {
+        return R"({"workload": "chat", "federation": {"key_prefix": ")" + text + R"("}})";
+    };
+    // The length is checked first, so its message has the range; the syntax message has not.
+    const std::string length = "expected printable ASCII without spaces of 1..64 characters, got ";
+    check_error(prefix(""), "federation.key_prefix", length + "\"\"");
+    check_error(prefix(std::string(65, 'k')), "federation.key_prefix", length + "\"kkk");
+    const std::string syntax = "expected printable ASCII without spaces, got ";
+    check_error(prefix("my net:"), "federation.key_prefix", syntax + "\"my net:\"");
+    check_error(prefix("tab\\t"), "federation.key_prefix", syntax + "\"tab\\t\"");
+    check_error(prefix("caf\xC3\xA9:"), "federation.key_prefix", syntax + "\"caf\xC3\xA9:\"");
+}
+
+TEST_CASE("federation.node_timeout_s must be greater than federation.heartbeat_s", "[config][errors]")
+{
+    CHECK(std::string(error_of(R"({"workload": "chat", "federation": {"heartbeat_s": 10}})").what()) ==
+          "test.json: federation.node_timeout_s: expected a value > federation.heartbeat_s (10), got 10");
+    check_error(R"({"workload": "chat", "federation": {"heartbeat_s": 5, "node_timeout_s": 4}})",
+                "federation.node_timeout_s", "expected a value > federation.heartbeat_s (5), got 4");
+    CHECK(test::load(R"({"workload": "chat", "federation": {"heartbeat_s": 5, "node_timeout_s": 6}})")
+              .federation.node_timeout_s == 6);
+}
+
+TEST_CASE("federation with the echo workload is an error at federation", "[config][errors]")
+{
+    const std::string message =
+        "expected null or absent unless workload is \"chat\" (only the chat workload federates), got workload \"echo\"";
+    CHECK(std::string(error_of(R"({"federation": {}})").what()) == "test.json: federation: " + message);
+    check_error(R"({"workload": "echo", "federation": {"redis": "10.0.0.1:6379"}})", "federation", message);
+}

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <iterator>
 
 using namespace hiconn::config;
 using hiconn::config::test::load;
@@ -24,6 +26,7 @@ TEST_CASE("an empty object gives the defaults of config.hpp", "[config]")
     CHECK(c.stats.interval_s == 10);
     CHECK_FALSE(c.stats.http.enabled);
     CHECK(c.chat.flood.burst == 20);
+    CHECK_FALSE(c.federation.enabled);
     Config expected = defaults;
     expected.source_file = "test.json";
     CHECK(c == expected);
@@ -55,7 +58,9 @@ TEST_CASE("every section is read", "[config]")
       "chat": {"server_name": "irc.example.org", "network_name": "ExampleNet", "motd": "hi\nthere",
                "motd_file": "", "password": "pw", "max_channels_per_client": 3, "max_nick_length": 9,
                "max_channel_length": 20, "max_line_bytes": 512, "ping_timeout_s": 10,
-               "flood": {"messages_per_second": 2, "burst": 4, "max_queued": 8}}
+               "flood": {"messages_per_second": 2, "burst": 4, "max_queued": 8}},
+      "federation": {"redis": "[::1]:6380", "password": "redis-pw", "heartbeat_s": 3,
+                     "node_timeout_s": 4, "key_prefix": "net1:"}
     })");
     CHECK(c.workload == "chat");
     CHECK(c.listen == std::vector<std::string>{"*:6667", "[::1]:6667", "10.1.2.3:0"});
@@ -104,6 +109,12 @@ TEST_CASE("every section is read", "[config]")
     CHECK(c.chat.flood.messages_per_second == 2);
     CHECK(c.chat.flood.burst == 4);
     CHECK(c.chat.flood.max_queued == 8);
+    CHECK(c.federation.enabled);
+    CHECK(c.federation.redis == "[::1]:6380");
+    CHECK(c.federation.password == "redis-pw");
+    CHECK(c.federation.heartbeat_s == 3);
+    CHECK(c.federation.node_timeout_s == 4);
+    CHECK(c.federation.key_prefix == "net1:");
 }
 
 TEST_CASE("stats.http: an object turns it on with defaults, null or absence leaves it off", "[config]")
@@ -114,6 +125,41 @@ TEST_CASE("stats.http: an object turns it on with defaults, null or absence leav
     CHECK(on.stats.http.port == 0);
     CHECK_FALSE(load(R"({"stats": {"http": null}})").stats.http.enabled);
     CHECK_FALSE(load(R"({"stats": {"interval_s": 5}})").stats.http.enabled);
+}
+
+TEST_CASE("federation: an object turns it on with defaults, null or absence = standalone", "[config]")
+{
+    const Config on = load(R"({"workload": "chat", "federation": {}})");
+    CHECK(on.federation.enabled);
+    CHECK(on.federation.redis == "127.0.0.1:6379");
+    CHECK(on.federation.password.empty());
+    CHECK(on.federation.heartbeat_s == 2);
+    CHECK(on.federation.node_timeout_s == 10);
+    CHECK(on.federation.key_prefix == "hiconn:");
+    const Config null = load(R"({"workload": "chat", "federation": null})");
+    CHECK_FALSE(null.federation.enabled);
+    CHECK(null == load(R"({"workload": "chat"})"));
+    // Standalone keeps the defaults, so switching it on later starts from them.
+    CHECK(null.federation.redis == FederationConfig{}.redis);
+    // null is standalone for echo too: only a present section needs the chat workload.
+    CHECK_FALSE(load(R"({"federation": null})").federation.enabled);
+}
+
+TEST_CASE("federation accepts the edges of its ranges", "[config]")
+{
+    const Config c = load(R"({"workload": "chat", "federation": {"redis": "10.0.0.1:65535",
+        "heartbeat_s": 1, "node_timeout_s": 2, "key_prefix": "!~"}})");
+    CHECK(c.federation.redis == "10.0.0.1:65535");
+    CHECK(c.federation.node_timeout_s == 2);
+    CHECK(c.federation.key_prefix == "!~");
+    CHECK(load(R"({"workload": "chat", "federation": {"redis": "127.0.0.1:1", "heartbeat_s": 3600,
+        "node_timeout_s": 86400}})").federation.heartbeat_s == 3600);
+    const std::string prefix64(64, 'k');
+    CHECK(load(R"({"workload": "chat", "federation": {"key_prefix": ")" + prefix64 + R"("}})")
+              .federation.key_prefix == prefix64);
+    const std::string password256(256, 'p');
+    CHECK(load(R"({"workload": "chat", "federation": {"password": ")" + password256 + R"("}})")
+              .federation.password == password256);
 }
 
 TEST_CASE("integers may be written as JSON Schema counts them (5.0, 1e3)", "[config]")
@@ -139,6 +185,9 @@ TEST_CASE("to_json_text round-trips: load(to_json(c)) == c", "[config]")
         R"({"stats": {"http": {"port": 9000, "allow": ["::1", "10.0.0.2"], "token": "t"}}})",
         R"({"workload": "chat", "listen": ["[::]:6667"], "chat": {"motd_file": "/etc/motd",
             "flood": {"burst": 1}}, "receive": {"strategy": "posted"}, "log": {"file": "a b.log"}})",
+        R"({"workload": "chat", "federation": {"redis": "[2001:db8::7]:6379", "password": "p w",
+            "heartbeat_s": 5, "node_timeout_s": 30, "key_prefix": "{net}:"}})",
+        R"({"workload": "chat", "federation": {}})",
     };
     for (const char* document : documents) {
         INFO(document);
@@ -154,9 +203,23 @@ TEST_CASE("to_json_text prints every section and key", "[config]")
     const std::string text = to_json_text(Config{});
     for (const char* key : {"\"workload\"", "\"listen\"", "\"threads\"", "\"accept\"", "\"low_watermark\"",
                             "\"receive\"", "\"limits\"", "\"timeouts\"", "\"log\"", "\"stats\"", "\"http\"",
-                            "\"service\"", "\"chat\"", "\"flood\"", "\"max_queued\""})
+                            "\"service\"", "\"chat\"", "\"flood\"", "\"max_queued\"", "\"federation\""})
         CHECK(text.find(key) != std::string::npos);
     CHECK(text.find("source_file") == std::string::npos);
+}
+
+TEST_CASE("to_json_text prints federation as null when standalone, else every key", "[config]")
+{
+    CHECK(to_json_text(Config{}).find("\"federation\": null") != std::string::npos);
+    Config c;
+    c.workload = "chat";
+    c.federation.enabled = true;
+    c.federation.key_prefix = "x:";
+    const std::string text = to_json_text(c);
+    for (const char* key : {"\"redis\": \"127.0.0.1:6379\"", "\"password\": \"\"", "\"heartbeat_s\": 2",
+                            "\"node_timeout_s\": 10", "\"key_prefix\": \"x:\""})
+        CHECK(text.find(key) != std::string::npos);
+    CHECK(text.find("\"federation\": null") == std::string::npos);
 }
 
 TEST_CASE("operator== sees a change in any section", "[config]")
@@ -172,6 +235,26 @@ TEST_CASE("operator== sees a change in any section", "[config]")
     c.source_file = "x";
     CHECK(c != base);
     CHECK(Config{} == base);
+}
+
+TEST_CASE("operator== sees a change in each federation key", "[config]")
+{
+    const Config base;
+    const std::function<void(FederationConfig&)> changes[] = {
+        [](FederationConfig& f) { f.enabled = true; },
+        [](FederationConfig& f) { f.redis = "127.0.0.1:6380"; },
+        [](FederationConfig& f) { f.password = "pw"; },
+        [](FederationConfig& f) { f.heartbeat_s = 3; },
+        [](FederationConfig& f) { f.node_timeout_s = 11; },
+        [](FederationConfig& f) { f.key_prefix = "other:"; },
+    };
+    for (std::size_t i = 0; i < std::size(changes); ++i) {
+        INFO("change " << i);
+        Config c = base;
+        changes[i](c.federation);
+        CHECK(c != base);
+        CHECK_FALSE(c == base);
+    }
 }
 
 TEST_CASE("load_file reads a file and names it in errors", "[config]")

@@ -116,3 +116,45 @@ TEST_CASE("--set refuses bytes that are not UTF-8", "[config][set]")
     CHECK(e.message() == "expected UTF-8 text");
     CHECK(load("{}", {"chat.motd=caf\xC3\xA9"}).chat.motd == "caf\xC3\xA9");
 }
+
+TEST_CASE("--set of a federation key turns federation on, like stats.http", "[config][set]")
+{
+    const Config c = load(R"({"workload": "chat"})", {"federation.redis=127.0.0.1:7777"});
+    CHECK(c.federation.enabled);
+    CHECK(c.federation.redis == "127.0.0.1:7777");
+    CHECK(c.federation.heartbeat_s == 2);  // the others keep their defaults
+    CHECK(c.federation.key_prefix == "hiconn:");
+    // Over a null section too, and with the workload from another override (--workload chat).
+    const Config null = load(R"({"federation": null})", {"workload=chat", "federation.node_timeout_s=30"});
+    CHECK(null.federation.enabled);
+    CHECK(null.federation.node_timeout_s == 30);
+    CHECK(load("{}", {"workload=chat", "federation={}"}).federation.enabled);
+    CHECK_FALSE(load(R"({"workload": "chat", "federation": {}})", {"federation=null"}).federation.enabled);
+    // A string key takes the text as typed.
+    CHECK(load(R"({"workload": "chat"})", {"federation.key_prefix=123", "federation.password=true"})
+              .federation.key_prefix == "123");
+}
+
+TEST_CASE("federation errors caused by an override are blamed on it", "[config][set]")
+{
+    ConfigError e = error_of("{}", {"federation.redis=127.0.0.1:7777"});  // the default workload is echo
+    CHECK(e.file() == "--set federation.redis");
+    CHECK(e.json_path() == "federation");
+    CHECK_THAT(e.message(), Contains("only the chat workload federates"));
+    e = error_of(R"({"workload": "chat", "federation": {}})", {"workload=echo"});
+    CHECK(e.file() == "--set workload");
+    CHECK(e.json_path() == "federation");
+    e = error_of(R"({"workload": "chat"})", {"federation.redis=*:6379"});
+    CHECK(std::string(e.what()) ==
+          "--set federation.redis: federation.redis: expected \"ADDR:PORT\" (numeric IPv4 or [IPv6]; port "
+          "1..65535), got \"*:6379\": * (every address) is for listening; give the Redis server's address");
+    e = error_of(R"({"workload": "chat", "federation": {}})", {"federation.heartbeat_s=10"});
+    CHECK(e.file() == "--set federation.heartbeat_s");
+    CHECK(e.json_path() == "federation.node_timeout_s");
+    // An override elsewhere leaves the blame with the file.
+    e = error_of(R"({"federation": {}})", {"threads=2"});
+    CHECK(e.file() == "test.json");
+    e = error_of(R"({"workload": "chat"})", {"federation.nope=1"});
+    CHECK(e.file() == "--set federation.nope");
+    CHECK_THAT(e.message(), Contains("unknown key (known keys: redis, password, heartbeat_s, node_timeout_s, key_prefix)"));
+}

@@ -91,6 +91,32 @@ TEST_CASE("the schema's listen pattern agrees with parse_listen_address", "[conf
     }
 }
 
+TEST_CASE("the schema's redis pattern agrees with the loader", "[config][listen]")
+{
+    const std::regex pattern(detail::redis_address_pattern(), std::regex::ECMAScript);
+    const char* samples[] = {
+        "1.2.3.4:6379", "[::1]:6379", "127.0.0.1:1", "10.0.0.1:65535", "[2001:DB8::a]:6380",
+        "[::ffff:10.0.0.1]:9", "1.2.3.4:6553", "*:6379", "*:0", "127.0.0.1:0", "[::1]:0",
+        "127.0.0.1", "127.0.0.1:65536", "127.0.0.1:06379", "localhost:6379", "redis:6379",
+        "::1:6379", "[::1]", ":6379", "", "[1.2.3.4]:6379", "1.2.3.04:1", " 1.2.3.4:1",
+    };
+    for (const char* text : samples) {
+        INFO(text);
+        bool loaded = true;
+        try {
+            hiconn::config::from_json_text(
+                std::string(R"({"workload": "chat", "federation": {"redis": ")") + text + "\"}}", "test.json");
+        } catch (const hiconn::config::ConfigError&) {
+            loaded = false;
+        }
+        CHECK(loaded == std::regex_match(std::string(text), pattern));
+    }
+    // The samples cut both ways.
+    CHECK(std::regex_match(std::string("[::1]:6379"), pattern));
+    CHECK_FALSE(std::regex_match(std::string("*:6379"), pattern));
+    CHECK_FALSE(std::regex_match(std::string("127.0.0.1:0"), pattern));
+}
+
 TEST_CASE("numeric address checks", "[config][listen]")
 {
     CHECK(detail::is_ip_address("10.0.0.1"));
