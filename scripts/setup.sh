@@ -6,10 +6,19 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libboost-program-options1.81-dev
-                nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev)
+                nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev libhiredis-dev)
 TEST_PACKAGES=(python3 python3-pytest python3-jsonschema python3-irc python3-prometheus-client
-               tmux irssi iproute2 procps dpkg-dev file)
+               tmux irssi iproute2 procps dpkg-dev file redis-server)
 BENCH_PACKAGES=(libboost1.81-doc ngircd inspircd gcc)
+# Packages that come with a system service, which must not start on install: the tests start
+# their own redis-server on an ephemeral port and depend on no system one; a system ngircd or
+# InspIRCd would hold port 6667. Debian's postinst starts them through invoke-rc.d /
+# deb-systemd-invoke, and both obey /usr/sbin/policy-rc.d: these packages are installed
+# with one that answers 101 ("action forbidden"), for that install only. Where the machine
+# has its own policy-rc.d (Docker images forbid every start), it is left alone and the
+# services are stopped after the install instead (a no-op where the policy forbids that too).
+# Their units stay enabled as Debian installs them, so they do start at the next boot.
+DAEMON_PACKAGES=(redis-server ngircd inspircd)
 
 wanted=("${BUILD_PACKAGES[@]}")
 case "${1:-}" in
@@ -28,6 +37,26 @@ if ((${#missing[@]})); then
     [[ $(id -u) -eq 0 ]] || SUDO=sudo
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
-    # Daemons packaged with a service (ngircd, inspircd) must not start on install.
-    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    daemons=()
+    others=()
+    for p in "${missing[@]}"; do
+        if [[ " ${DAEMON_PACKAGES[*]} " == *" $p "* ]]; then daemons+=("$p"); else others+=("$p"); fi
+    done
+    install=($SUDO apt-get install -y -qq --no-install-recommends)
+    ((${#others[@]} == 0)) || "${install[@]}" "${others[@]}" >/dev/null
+    if ((${#daemons[@]})); then
+        POLICY=/usr/sbin/policy-rc.d
+        if [[ -e $POLICY ]]; then
+            "${install[@]}" "${daemons[@]}" >/dev/null
+            for p in "${daemons[@]}"; do $SUDO invoke-rc.d "$p" stop >/dev/null 2>&1 || true; done
+        else
+            trap '$SUDO rm -f "$POLICY"' EXIT
+            printf '#!/bin/sh\n# scripts/setup.sh (hiconn): no service starts during its install\nexit 101\n' |
+                $SUDO tee "$POLICY" >/dev/null
+            $SUDO chmod 755 "$POLICY"
+            "${install[@]}" "${daemons[@]}" >/dev/null
+            $SUDO rm -f "$POLICY"
+            trap - EXIT
+        fi
+    fi
 fi
