@@ -2,7 +2,7 @@
 # Sets up and runs every test:
 #   1. Release build: unit tests (Catch2) + integration tests (pytest against the real binary)
 #   2. AddressSanitizer + UBSan build: the whole suite once more
-#   3. ThreadSanitizer build: the unit tests and the chat integration tests
+#   3. ThreadSanitizer build: the unit tests, the chat and the federation integration tests
 #   4. Windows: cross-build with mingw-w64 and run under Wine (scripts/test-windows.sh)
 # Options: --quick (step 1 only), --no-windows. Exits non-zero on the first failing step.
 set -euo pipefail
@@ -78,9 +78,9 @@ if ((!QUICK)); then
 
     # test_chat_load (5,000 clients: a 12.5-million-line join storm) is left out here: under
     # TSan it alone could take most of CI's time; it runs in the Release and ASan steps.
-    step "ThreadSanitizer build: unit tests and chat integration tests"
+    step "ThreadSanitizer build: unit tests, chat and federation integration tests"
     TARGETS="hiconn hiconn_unit_tests" build tsan Debug -DHICONN_SANITIZE=thread "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
-    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest tsan -R '^(unit|test_chat_protocol|test_chat_clients)$'
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest tsan -R '^(unit|test_chat_protocol|test_chat_clients|test_federation.*)$'
 
     if ((WINDOWS)); then
         step "Windows cross build and tests under Wine"

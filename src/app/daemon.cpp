@@ -43,6 +43,11 @@ std::string startup_line(const config::Config& c, std::size_t threads) {
     line << ", " << c.limits.max_outstanding_sends << " posted sends, send queue "
          << c.limits.max_send_queue_bytes << " B";
     if (c.receive.strategy == "posted") line << ", " << c.limits.max_outstanding_receives << " posted receives";
+    if (c.workload == "chat" && c.federation.enabled)
+        line << "; federation: node " << c.chat.server_name << " of network " << c.chat.network_name
+             << " through Redis " << c.federation.redis << " (key prefix \"" << c.federation.key_prefix << "\")";
+    else if (c.workload == "chat")
+        line << "; standalone (no federation)";
     return line.str();
 }
 
@@ -124,8 +129,9 @@ void Daemon::start() {
 
     d.workload = workloads::make_workload(c);
     d.server = std::make_unique<core::Server>(*d.pool, c, *d.workload);
-    d.server->start();
     d.pool->start();
+    d.workload->start(*d.pool);  // e.g. joins the federation; throws ConfigError if refused
+    d.server->start();
 
     std::vector<std::string> bound;
     for (const auto& ep : d.server->local_endpoints()) {
@@ -160,7 +166,9 @@ void Daemon::stop() {
         if (d.hooks.stopping) d.hooks.stopping();
         log::info("stopping: listeners closed, flushing and closing " +
                   std::to_string(d.server->stats().snapshot().connections) + " connections");
-        d.server->stop([&d] { asio::post(d.control, [&d] { d.finish_stop(); }); });
+        d.server->stop([&d] {
+            d.workload->stop([&d] { asio::post(d.control, [&d] { d.finish_stop(); }); });
+        });
     });
 }
 
@@ -193,6 +201,19 @@ bool Daemon::reload() {
         keep("threads", next.threads, d.config.threads);
         keep("receive.strategy", next.receive.strategy, d.config.receive.strategy);
         keep("log.file", next.log.file, d.config.log.file);
+        // A node's name and its link are the network's view of it: fixed while it runs.
+        const auto& f = next.federation;
+        const auto& g = d.config.federation;
+        if (f.enabled != g.enabled || f.redis != g.redis || f.password != g.password ||
+            f.heartbeat_s != g.heartbeat_s || f.node_timeout_s != g.node_timeout_s ||
+            f.key_prefix != g.key_prefix) {
+            log::warn("reload: federation changed; it needs a restart, keeping the running value");
+            next.federation = g;
+        }
+        if (g.enabled) {
+            keep("chat.server_name", next.chat.server_name, d.config.chat.server_name);
+            keep("chat.network_name", next.chat.network_name, d.config.chat.network_name);
+        }
         log::set_level(log::parse_level(next.log.level));
         log::reopen();
         if (d.server) {

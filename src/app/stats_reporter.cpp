@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "core/server.hpp"
+#include "core/workload.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -40,7 +41,10 @@ void StatsReporter::on_timer() {
     const auto now = server_.stats().snapshot();
     const auto time = std::chrono::steady_clock::now();
     const double seconds = std::chrono::duration<double>(time - last_time_).count();
-    log::info(format(last_, now, seconds));
+    std::string line = format(last_, now, seconds);
+    const std::string workload = server_.workload().describe();
+    if (!workload.empty()) line += "; " + workload;
+    log::info(line);
     last_ = now;
     last_time_ = time;
     do_wait();

@@ -7,6 +7,7 @@
 #include "config/config.hpp"
 #include "core/stats.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 namespace hiconn::core {
 
 class Connection;
+class IoPool;
 
 class Workload {
 public:
@@ -50,6 +52,16 @@ public:
 
     /// Config reload (chat: motd, flood limits ...). Called from a non-I/O thread; thread safe.
     virtual void reload(const config::Config&) {}
+
+    /// Starts what the workload runs besides its connections (chat: the federation link),
+    /// with the I/O threads running and before the listeners open. Called once, not from an
+    /// I/O thread. Throws config::ConfigError when the configuration cannot work here.
+    virtual void start(IoPool&) {}
+    /// The graceful stop closed every connection: finish, then call `done` (any thread).
+    virtual void stop(std::function<void()> done) { done(); }
+    /// A phrase for the stats line (chat: "federated as NAME (Redis up, 3 nodes)"), or "".
+    /// Thread safe.
+    virtual std::string describe() const { return {}; }
 };
 
 }  // namespace hiconn::core

@@ -1,7 +1,9 @@
 #include "workloads/chat/chat_server.hpp"
 
 #include "core/log.hpp"
+#include "workloads/chat/casemap.hpp"
 #include "workloads/chat/command_table.hpp"
+#include "workloads/chat/commands.hpp"
 #include "workloads/chat/irc_line.hpp"
 #include "workloads/chat/message.hpp"
 
@@ -127,6 +129,10 @@ void ChatServer::run_line(Client& client, std::string_view line) {
         }
         if (ctx.close.requested) state_.detach(client, ctx.close.quit_message, out);
     }
+    finish(client, ctx, out);
+}
+
+void ChatServer::finish(Client& client, Context& ctx, Outbox& out) {
     if (!ctx.close.requested) {
         out.dispatch();
         return;
@@ -155,6 +161,48 @@ void ChatServer::quit(Client& client, std::string_view reason, core::CloseReason
     client.link().enqueue(core::make_shared_buffer(closing_link(client, reason)));
     client.link().cancel_timer();
     client.link().close(kind);
+}
+
+void ChatServer::set_network(Network* network) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.network = network;
+}
+
+void ChatServer::apply(const std::function<void(ServerState&, Outbox&)>& change) {
+    Outbox out;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        change(state_, out);
+    }
+    out.dispatch();
+}
+
+bool ChatServer::on_nick_claimed(Client& client, const std::string& nick, std::int64_t nick_ms,
+                                 bool ok) {
+    if (client.closing) return false;
+    Outbox out(client);
+    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}};
+    bool taken = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ClientState& me = client.state;
+        if (me.detached || me.pending_nick != nick) return false;  // a later NICK replaced it
+        me.pending_nick.clear();
+        if (ok) {
+            complete_nick(ctx, nick, nick_ms);
+            taken = true;
+        } else {
+            const std::string key = irc_lower(nick);
+            auto it = state_.nicks.find(key);
+            if (it != state_.nicks.end() && it->second == &client && key != irc_lower(me.nick))
+                state_.nicks.erase(it);
+            ctx.reply(ctx.numeric(Numeric::ERR_NICKNAMEINUSE).arg(nick)
+                          .trailing("Nickname is already in use"));
+        }
+        if (ctx.close.requested) state_.detach(client, ctx.close.quit_message, out);
+    }
+    finish(client, ctx, out);
+    return taken;
 }
 
 void ChatServer::on_idle(Client& client) {
@@ -236,12 +284,17 @@ void ChatServer::reload(const config::Config& config) {
 }
 
 void ChatServer::collect_metrics(std::vector<core::Metric>& out) const {
-    std::size_t clients, channels;
+    std::size_t clients, channels, remote;
+    bool federated;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         clients = state_.registered;
         channels = state_.channels.size();
+        remote = state_.remote_registered;
+        federated = state_.network->federated();
     }
+    if (federated)
+        out.push_back({"federation_remote_users", "Users of the other nodes of the network", false, double(remote)});
     out.push_back({"chat_clients", "Registered IRC clients", false, double(clients)});
     out.push_back({"chat_channels", "IRC channels", false, double(channels)});
     out.push_back({"chat_messages_total", "PRIVMSG/NOTICE messages accepted (per target)", true,

@@ -47,6 +47,18 @@ public:
     /// chat_clients, chat_channels, chat_messages_total, chat_deliveries_total. Thread safe.
     void collect_metrics(std::vector<core::Metric>& out) const;
 
+    // ---- federation ----
+    /// The network the handlers report changes to (standalone when never called). Call
+    /// before clients connect; `network` must outlive the server's clients.
+    void set_network(Network* network);
+    /// Runs `change` with the lock held, then delivers what it queued (events of other
+    /// nodes, from their thread). Thread safe.
+    void apply(const std::function<void(ServerState&, Outbox&)>& change);
+    /// The network's answer to a NICK claim; in loop for `client`. Returns whether the nick
+    /// was taken (false: the claim is stale or the client gone, the caller releases it).
+    bool on_nick_claimed(Client& client, const std::string& nick, std::int64_t nick_ms, bool ok);
+    ChatCounters& counters() noexcept { return counters_; }
+
     /// Monotonic milliseconds (flood control, ping timeout); tests install a fake clock.
     void set_clock(std::function<std::int64_t()> monotonic_ms) { clock_ = std::move(monotonic_ms); }
     /// Connected clients (registered or not). Thread safe.
@@ -55,6 +67,8 @@ public:
 private:
     bool on_line(Client& client, LineFramer::Event event, std::string_view line);
     void run_line(Client& client, std::string_view line);
+    /// After a command ran (lock released): deliver, or deliver and close when it asked to.
+    void finish(Client& client, Context& ctx, Outbox& out);
     /// Server-side close: peers see QUIT `reason`, the client gets
     /// "ERROR :Closing Link: host (reason)". In loop.
     void quit(Client& client, std::string_view reason, core::CloseReason kind);

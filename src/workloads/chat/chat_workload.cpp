@@ -3,16 +3,69 @@
 #include "workloads/chat/chat_workload.hpp"
 
 #include "core/connection.hpp"
+#include "core/io_pool.hpp"
+#include "core/log.hpp"
 #include "workloads/chat/chat_server.hpp"
 #include "workloads/chat/connection_link.hpp"
+#include "workloads/chat/federated/federated_network.hpp"
+
+#include <chrono>
+#include <future>
 
 namespace hiconn::chat {
 
 namespace {
 
+federation::NodeSettings node_settings(const config::Config& c) {
+    federation::NodeSettings s;
+    const config::ListenAddress address = config::parse_listen_address(c.federation.redis);
+    s.redis = {boost::asio::ip::make_address(address.host), address.port};
+    s.redis_text = c.federation.redis;
+    s.password = c.federation.password;
+    s.heartbeat_s = c.federation.heartbeat_s;
+    s.node_timeout_s = c.federation.node_timeout_s;
+    s.key_prefix = c.federation.key_prefix;
+    s.node_name = c.chat.server_name;
+    s.network_name = c.chat.network_name;
+    return s;
+}
+
 class ChatWorkload final : public core::Workload {
 public:
-    explicit ChatWorkload(const config::Config& config) : server_(config) {}
+    explicit ChatWorkload(const config::Config& config) : config_(config), server_(config) {}
+
+    void start(core::IoPool& io) override {
+        if (!config_.federation.enabled) return;
+        // The federation link lives on I/O thread 0, like any connection.
+        network_ = std::make_unique<FederatedNetwork>(server_, io.context(0), node_settings(config_));
+        server_.set_network(network_.get());
+        using Start = federation::Node::Start;
+        auto answer = std::make_shared<std::promise<std::pair<Start, std::string>>>();
+        auto result = answer->get_future();
+        network_->node().start([answer](Start start, const std::string& message) {
+            answer->set_value({start, message});
+        });
+        // Deciding that a node name is held by a dead node takes up to node_timeout_s.
+        const auto wait = std::chrono::seconds(config_.federation.node_timeout_s + 5);
+        if (result.wait_for(wait) != std::future_status::ready) {
+            log::warn("federation: no answer from Redis at " + config_.federation.redis +
+                      " yet; serving local clients, joining the network when it answers");
+            return;
+        }
+        const auto [start, message] = result.get();
+        if (start == Start::name_taken) throw config::ConfigError(config_.source_file, "chat.server_name", message);
+        if (start == Start::network_mismatch)
+            throw config::ConfigError(config_.source_file, "chat.network_name", message);
+        if (start == Start::unreachable)
+            log::warn(message + "; serving local clients, joining the network when it answers");
+    }
+
+    void stop(std::function<void()> done) override {
+        if (network_) return network_->node().stop(std::move(done));
+        done();
+    }
+
+    std::string describe() const override { return network_ ? network_->describe() : std::string(); }
 
     void on_open(core::Connection& connection) override {
         Client& client =
@@ -52,6 +105,7 @@ public:
 
     void collect_metrics(std::vector<core::Metric>& out) const override {
         server_.collect_metrics(out);
+        if (network_) network_->collect_metrics(out);
     }
 
     void reload(const config::Config& config) override { server_.reload(config); }
@@ -61,7 +115,9 @@ private:
         return static_cast<Client*>(connection.user());
     }
 
+    config::Config config_;
     ChatServer server_;
+    std::unique_ptr<FederatedNetwork> network_;  // destroyed first: the server points at it
 };
 
 }  // namespace

@@ -14,7 +14,8 @@ Client::Client(std::unique_ptr<ClientLink> link, std::size_t max_line_bytes)
     : framer(max_line_bytes),
       link_(std::move(link)),
       host_(display_host(link_->remote_ip())),
-      thread_(link_->thread_index()) {}
+      thread_(link_->thread_index()),
+      remote_(link_->node() != nullptr) {}
 
 std::string Client::prefix() const {
     std::string p;

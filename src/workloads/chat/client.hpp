@@ -28,7 +28,10 @@ struct ClientState {
     std::string realname;
     std::string away;             ///< empty = not away
     std::string password;         ///< from PASS, until registration
+    std::string pending_nick;     ///< federated: a NICK waiting for its network-wide claim
     std::vector<Channel*> channels;
+    std::uint64_t id = 0;         ///< unique on its node (federation events name users by it)
+    std::int64_t nick_ms = 0;     ///< wall clock when the nick was taken: the earlier keeps a contested nick
     bool registered = false;
     bool cap_negotiating = false; ///< CAP LS seen, CAP END not yet: registration waits
     bool invisible = false;       ///< user mode +i
@@ -45,6 +48,10 @@ public:
     /// start with ':' in IRC).
     const std::string& host() const noexcept { return host_; }
     std::size_t thread_index() const noexcept { return thread_; }
+    /// A user of another node (federation): nothing is ever sent to it from here.
+    bool remote() const noexcept { return remote_; }
+    /// Its node's name, or nullptr for this node's own clients.
+    const std::string* node() const { return link_->node(); }
     /// Thread safe (posting only).
     ClientLink& link() noexcept { return *link_; }
 
@@ -67,6 +74,7 @@ private:
     std::unique_ptr<ClientLink> link_;
     std::string host_;
     std::size_t thread_;
+    bool remote_;
 };
 
 using ClientPtr = std::shared_ptr<Client>;

@@ -36,6 +36,9 @@ public:
     virtual void post(std::function<void()> task) = 0;
     /// The peer's address as text ("127.0.0.1", "::1").
     virtual std::string remote_ip() const = 0;
+    /// The node (chat.server_name) of a user connected to another node of a federated
+    /// network; nullptr for this node's own clients.
+    virtual const std::string* node() const { return nullptr; }
 };
 
 }  // namespace hiconn::chat

@@ -12,6 +12,9 @@ void handle_cap(Context&, const Message&);
 void handle_pass(Context&, const Message&);
 void handle_nick(Context&, const Message&);
 void handle_user(Context&, const Message&);
+/// Takes `nick` (free, valid, claimed when federated): registration or a NICK change.
+/// `nick_ms`: when it was claimed (0 = now).
+void complete_nick(Context&, const std::string& nick, std::int64_t nick_ms = 0);
 
 // commands_channel.cpp
 void handle_join(Context&, const Message&);

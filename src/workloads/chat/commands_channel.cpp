@@ -22,6 +22,7 @@ void part_all(Context& ctx, std::string_view reason) {
         IrcLine line = ctx.from_me("PART").arg(channel.name);
         if (!reason.empty()) line.trailing(reason);
         ctx.state.broadcast(channel, core::make_shared_buffer(line.finish()), ctx.out, nullptr);
+        ctx.network().parted(ctx.client, channel, reason);
         ctx.state.leave(ctx.client, channel);
     }
 }
@@ -107,6 +108,7 @@ void handle_join(Context& ctx, const Message& m) {
         Channel& joined = ctx.state.join(ctx.client, channel, name, ctx.now);
         SharedBuffer line = core::make_shared_buffer(ctx.from_me("JOIN").arg(joined.name).finish());
         ctx.state.broadcast(joined, line, ctx.out, nullptr);
+        ctx.network().joined(ctx.client, joined, joined.members.at(&ctx.client));
         if (!joined.topic.empty()) send_topic(ctx, joined);
         send_names(ctx, joined);
     }
@@ -127,6 +129,7 @@ void handle_part(Context& ctx, const Message& m) {
         IrcLine line = ctx.from_me("PART").arg(channel->name);
         if (!reason.empty()) line.trailing(reason);
         ctx.state.broadcast(*channel, core::make_shared_buffer(line.finish()), ctx.out, nullptr);
+        ctx.network().parted(ctx.client, *channel, reason);
         ctx.state.leave(ctx.client, *channel);
     }
 }
@@ -162,6 +165,7 @@ void handle_topic(Context& ctx, const Message& m) {
     SharedBuffer line = core::make_shared_buffer(
         ctx.from_me("TOPIC").arg(channel->name).trailing(channel->topic).finish());
     ctx.state.broadcast(*channel, line, ctx.out, nullptr);  // the setter sees it too
+    ctx.network().topic_set(ctx.client, *channel);
 }
 
 void handle_names(Context& ctx, const Message& m) {
@@ -231,6 +235,7 @@ void handle_kick(Context& ctx, const Message& m) {
                                                          .arg(target->state.nick).trailing(reason)
                                                          .finish());
         ctx.state.broadcast(*channel, line, ctx.out, nullptr);
+        ctx.network().kicked(ctx.client, *channel, *target, reason);
         const bool last = channel->members.size() == 1;
         ctx.state.leave(*target, *channel);
         if (last) return;  // the channel is gone (an operator kicked themselves out)
@@ -266,6 +271,7 @@ void handle_invite(Context& ctx, const Message& m) {
         return;
     }
     channel->invited.insert(irc_lower(target->state.nick));
+    ctx.network().invited(ctx.client, *channel, *target);
     ctx.reply(ctx.numeric(Numeric::RPL_INVITING).arg(target->state.nick).arg(channel->name));
     ctx.out.to(*target, core::make_shared_buffer(
                             ctx.from_me("INVITE").arg(target->state.nick).trailing(channel->name)

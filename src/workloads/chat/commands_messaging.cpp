@@ -42,6 +42,7 @@ void send_message(Context& ctx, const Message& m, std::string_view command, bool
                 ctx.from_me(command).arg(channel->name).trailing(text).finish());
             std::size_t before = ctx.out.deliveries();
             ctx.state.broadcast(*channel, line, ctx.out, &ctx.client);
+            ctx.network().message(ctx.client, command, channel, nullptr, text);
             ctx.counters.messages.fetch_add(1, std::memory_order_relaxed);
             ctx.counters.deliveries.fetch_add(ctx.out.deliveries() - before,
                                               std::memory_order_relaxed);
@@ -54,8 +55,11 @@ void send_message(Context& ctx, const Message& m, std::string_view command, bool
                               .trailing("No such nick/channel"));
             continue;
         }
-        ctx.out.to(*to, core::make_shared_buffer(
-                            ctx.from_me(command).arg(to->state.nick).trailing(text).finish()));
+        if (to->remote())
+            ctx.network().message(ctx.client, command, nullptr, to, text);
+        else
+            ctx.out.to(*to, core::make_shared_buffer(
+                                ctx.from_me(command).arg(to->state.nick).trailing(text).finish()));
         ctx.counters.messages.fetch_add(1, std::memory_order_relaxed);
         ctx.counters.deliveries.fetch_add(1, std::memory_order_relaxed);
         if (!notice && !to->state.away.empty())

@@ -42,8 +42,10 @@ void user_mode(Context& ctx, const Message& m) {
         }
     }
     if (unknown) ctx.reply(ctx.numeric(Numeric::ERR_UMODEUNKNOWNFLAG).trailing("Unknown MODE flag"));
-    if (!applied.empty())
+    if (!applied.empty()) {
         ctx.reply(IrcLine(me.nick, "MODE").arg(me.nick).trailing(applied));
+        ctx.network().user_mode(ctx.client);
+    }
 }
 
 bool parse_limit(std::string_view text, std::uint32_t& out) {
@@ -87,6 +89,7 @@ void channel_mode(Context& ctx, const Message& m) {
     bool adding = true;
     char applied_sign = 0;
     std::string applied, applied_params;
+    std::vector<std::string> params;
     auto record = [&](char mode, std::string_view param) {
         char sign = adding ? '+' : '-';
         if (sign != applied_sign) applied += sign;
@@ -95,6 +98,7 @@ void channel_mode(Context& ctx, const Message& m) {
         if (!param.empty()) {
             applied_params += ' ';
             applied_params += param;
+            params.emplace_back(param);
         }
     };
     auto set_flag = [&](bool& flag, char mode) {
@@ -188,6 +192,7 @@ void channel_mode(Context& ctx, const Message& m) {
     SharedBuffer line = core::make_shared_buffer(
         ctx.from_me("MODE").arg(channel->name).arg(applied + applied_params).finish());
     ctx.state.broadcast(*channel, line, ctx.out, nullptr);
+    ctx.network().channel_mode(ctx.client, *channel, applied, params);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ void who_reply(Context& ctx, std::string_view channel_name, Client& who, const M
                   .arg(channel_name)
                   .arg(who.state.user)
                   .arg(who.host())
-                  .arg(ctx.settings().server_name)
+                  .arg(who.node() ? *who.node() : ctx.settings().server_name)
                   .arg(who.state.nick)
                   .arg(status)
                   .trailing("0 " + who.state.realname));
@@ -28,14 +28,19 @@ void who_reply(Context& ctx, std::string_view channel_name, Client& who, const M
 
 void send_lusers(Context& ctx) {
     const ServerState& s = ctx.state;
-    const std::size_t visible = s.registered - s.invisible;
+    // Counted over the whole network; 255 ("I have") counts this node's own clients.
+    const std::size_t invisible = s.invisible + s.remote_invisible;
+    const std::size_t visible = s.registered + s.remote_registered - invisible;
+    const std::size_t servers = s.network->servers();
     ctx.reply(ctx.numeric(Numeric::RPL_LUSERCLIENT)
                   .trailing("There are " + std::to_string(visible) + " users and " +
-                            std::to_string(s.invisible) + " invisible on 1 servers"));
+                            std::to_string(invisible) + " invisible on " + std::to_string(servers) +
+                            " servers"));
     ctx.reply(ctx.numeric(Numeric::RPL_LUSERCHANNELS).arg(std::to_string(s.channels.size()))
                   .trailing("channels formed"));
     ctx.reply(ctx.numeric(Numeric::RPL_LUSERME)
-                  .trailing("I have " + std::to_string(s.registered) + " clients and 0 servers"));
+                  .trailing("I have " + std::to_string(s.registered) + " clients and " +
+                            std::to_string(servers - 1) + " servers"));
 }
 
 void send_motd(Context& ctx) {
@@ -94,7 +99,8 @@ void handle_whois(Context& ctx, const Message& m) {
         }
         if (!channels.empty())
             ctx.reply(ctx.numeric(Numeric::RPL_WHOISCHANNELS).arg(w.nick).trailing(channels));
-        ctx.reply(ctx.numeric(Numeric::RPL_WHOISSERVER).arg(w.nick).arg(ctx.settings().server_name)
+        ctx.reply(ctx.numeric(Numeric::RPL_WHOISSERVER).arg(w.nick)
+                      .arg(who->node() ? *who->node() : ctx.settings().server_name)
                       .trailing(ctx.settings().network_name + " (hiconn)"));
         if (!w.away.empty()) ctx.reply(ctx.numeric(Numeric::RPL_AWAY).arg(w.nick).trailing(w.away));
         ctx.reply(ctx.numeric(Numeric::RPL_ENDOFWHOIS).arg(w.nick).trailing("End of WHOIS list"));
@@ -124,10 +130,12 @@ void handle_away(Context& ctx, const Message& m) {
     if (m.params.empty() || m.params[0].empty()) {
         ctx.me().away.clear();
         ctx.reply(ctx.numeric(Numeric::RPL_UNAWAY).trailing("You are no longer marked as being away"));
+        ctx.network().away_set(ctx.client);
         return;
     }
     ctx.me().away = m.params[0].substr(0, 300);
     ctx.reply(ctx.numeric(Numeric::RPL_NOWAWAY).trailing("You have been marked as being away"));
+    ctx.network().away_set(ctx.client);
 }
 
 void handle_lusers(Context& ctx, const Message&) { send_lusers(ctx); }

@@ -2,9 +2,16 @@
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
 
+#include <chrono>
+
 namespace hiconn::chat {
 
 namespace {
+
+std::int64_t wall_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 void send_welcome(Context& ctx) {
     const Settings& s = ctx.settings();
@@ -45,6 +52,7 @@ void try_register(Context& ctx) {
     me.registered = true;
     ++ctx.state.registered;
     send_welcome(ctx);
+    ctx.network().registered(ctx.client);
 }
 
 }  // namespace
@@ -98,6 +106,25 @@ void handle_nick(Context& ctx, const Message& m) {
         return;
     }
     if (nick == me.nick) return;  // no change (a case change is a change)
+    if (me.id == 0) me.id = ++ctx.state.next_id;
+    if (ctx.network().federated()) {
+        // Held here (no other local client can take it) until the network answers.
+        if (!me.pending_nick.empty() && irc_lower(me.pending_nick) != irc_lower(me.nick)) {
+            auto it = ctx.state.nicks.find(irc_lower(me.pending_nick));
+            if (it != ctx.state.nicks.end() && it->second == &ctx.client) ctx.state.nicks.erase(it);
+        }
+        me.pending_nick = nick;
+        ctx.state.nicks[irc_lower(nick)] = &ctx.client;
+        ctx.network().claim_nick(ctx.client, nick);
+        return;
+    }
+    complete_nick(ctx, nick);
+}
+
+void complete_nick(Context& ctx, const std::string& nick, std::int64_t nick_ms) {
+    ClientState& me = ctx.me();
+    const std::int64_t old_ms = me.nick_ms;
+    me.nick_ms = nick_ms != 0 ? nick_ms : wall_ms();
     if (!me.registered) {
         ctx.state.set_nick(ctx.client, nick);
         try_register(ctx);
@@ -107,7 +134,9 @@ void handle_nick(Context& ctx, const Message& m) {
     SharedBuffer line = core::make_shared_buffer(ctx.from_me("NICK").trailing(nick).finish());
     ctx.out.to(ctx.client, line);
     for (Client* peer : ctx.state.peers_of(ctx.client)) ctx.out.to(*peer, line);
+    const std::string old = me.nick;
     ctx.state.set_nick(ctx.client, nick);
+    ctx.network().nick_changed(ctx.client, old, old_ms);
 }
 
 void handle_user(Context& ctx, const Message& m) {

@@ -37,6 +37,7 @@ struct Context {
     } close;
 
     const Settings& settings() const noexcept { return state.settings; }
+    Network& network() noexcept { return *state.network; }
     ClientState& me() noexcept { return client.state; }
 
     /// ":server NNN nick" -- finish it with arg()/trailing(), then reply().

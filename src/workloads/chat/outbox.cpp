@@ -5,7 +5,8 @@
 namespace hiconn::chat {
 
 void Outbox::to(Client& client, const SharedBuffer& line) {
-    if (&client == &self_) {
+    if (client.remote()) return;
+    if (&client == self_) {
         self_bytes_.append(*line);  // keeps the order with the self client's other replies
         return;
     }
@@ -18,13 +19,13 @@ void Outbox::deliver(std::vector<Item>& items) {
 }
 
 void Outbox::dispatch() {
-    if (!self_bytes_.empty() && !self_.closing)
-        self_.link().enqueue(core::make_shared_buffer(std::move(self_bytes_)));
+    if (self_ != nullptr && !self_bytes_.empty() && !self_->closing)
+        self_->link().enqueue(core::make_shared_buffer(std::move(self_bytes_)));
     self_bytes_.clear();
     if (items_.empty()) return;
 
     // One batch per other thread (posted), then the current thread's recipients in place.
-    const std::size_t here = self_.thread_index();
+    const std::size_t here = self_ != nullptr ? self_->thread_index() : static_cast<std::size_t>(-1);
     std::vector<std::pair<std::size_t, std::shared_ptr<std::vector<Item>>>> remote;
     std::size_t local = 0;
     for (Item& item : items_) {

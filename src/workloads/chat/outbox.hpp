@@ -20,11 +20,15 @@ namespace hiconn::chat {
 class Outbox {
 public:
     /// `self`: the client running the command (its lines are batched).
-    explicit Outbox(Client& self) : self_(self) {}
+    explicit Outbox(Client& self) : self_(&self) {}
+    /// Without a client of its own (events from other nodes): every line is posted to its
+    /// recipient's thread.
+    Outbox() = default;
 
     /// A line for the client running the command.
     void to_self(std::string_view line) { self_bytes_.append(line); }
-    /// A line for any client (lock held: takes a reference to keep it alive).
+    /// A line for any client (lock held: takes a reference to keep it alive). Users of other
+    /// nodes are skipped: their nodes deliver to them.
     void to(Client& client, const SharedBuffer& line);
 
     /// Room for `n` more lines to other clients (a channel broadcast).
@@ -49,7 +53,7 @@ private:
     };
     static void deliver(std::vector<Item>& items);
 
-    Client& self_;
+    Client* self_ = nullptr;
     std::string self_bytes_;
     std::vector<Item> items_;
 };

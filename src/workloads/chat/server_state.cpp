@@ -74,6 +74,15 @@ Settings Settings::from(const config::ChatConfig& chat) {
     return s;
 }
 
+namespace {
+Network& standalone() {
+    static Network nobody;
+    return nobody;
+}
+}  // namespace
+
+ServerState::ServerState() : network(&standalone()) {}
+
 Client* ServerState::find_nick(std::string_view nick) const {
     auto it = nicks.find(irc_lower(nick));
     return it == nicks.end() ? nullptr : it->second;
@@ -143,12 +152,19 @@ void ServerState::detach(Client& client, std::string_view quit_message, Outbox& 
         SharedBuffer line = core::make_shared_buffer(
             IrcLine(client.prefix(), "QUIT").trailing(quit_message).finish());
         for (Client* peer : peers_of(client)) out.to(*peer, line);
-        --registered;
-        if (state.invisible) --invisible;
+        if (client.remote()) {
+            --remote_registered;
+            if (state.invisible) --remote_invisible;
+        } else {
+            --registered;
+            if (state.invisible) --invisible;
+        }
     }
+    if (!client.remote()) network->quit(client, quit_message);
     while (!state.channels.empty()) leave(client, *state.channels.back());
-    if (!state.nick.empty()) {
-        auto it = nicks.find(irc_lower(state.nick));
+    for (const std::string* nick : {&state.nick, &state.pending_nick}) {
+        if (nick->empty()) continue;
+        auto it = nicks.find(irc_lower(*nick));
         if (it != nicks.end() && it->second == &client) nicks.erase(it);
     }
 }

@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "workloads/chat/channel.hpp"
 #include "workloads/chat/client.hpp"
+#include "workloads/chat/network.hpp"
 #include "workloads/chat/outbox.hpp"
 
 #include <cstdint>
@@ -35,7 +36,11 @@ struct Settings {
 
 class ServerState {
 public:
+    ServerState();
+
     Settings settings;
+    /// Who hears of every change (standalone: nobody). Never null.
+    Network* network;
 
     /// Connected clients, registered or not.
     std::size_t connected = 0;
@@ -46,6 +51,13 @@ public:
 
     std::size_t registered = 0;
     std::size_t invisible = 0;            ///< registered clients with +i
+
+    /// Users of the other nodes (federation), by node and their id there. They are in
+    /// `nicks` and in channels like local clients; nothing is ever sent to them from here.
+    std::unordered_map<std::string, std::unordered_map<std::uint64_t, ClientPtr>> remote_users;
+    std::size_t remote_registered = 0;
+    std::size_t remote_invisible = 0;
+    std::uint64_t next_id = 0;            ///< for ClientState::id
 
     Client* find_nick(std::string_view nick) const;
     Channel* find_channel(std::string_view name) const;

@@ -1,0 +1,52 @@
+// What the command handlers tell the rest of the network. Standalone, this base class is
+// used as it is and does nothing; with federation, FederatedNetwork publishes each change as
+// an event to the other nodes. Every call is made with ChatServer's lock held, for a client
+// of this node, after the change was applied here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hiconn::chat {
+
+class Client;
+struct Channel;
+struct MemberFlags;
+
+class Network {
+public:
+    virtual ~Network() = default;
+
+    /// Nicks are claimed network-wide: NICK waits for claim_nick()'s answer
+    /// (ChatServer::on_nick_claimed).
+    virtual bool federated() const { return false; }
+    virtual void claim_nick(Client&, const std::string& /*nick*/) {}
+    /// Servers in the network (LUSERS).
+    virtual std::size_t servers() const { return 1; }
+
+    virtual void registered(const Client&) {}
+    /// `old_nick_ms`: when the old nick was taken (its claim is released).
+    virtual void nick_changed(const Client&, const std::string& /*old_nick*/,
+                              std::int64_t /*old_nick_ms*/) {}
+    /// A client of this node is gone (registered or not: its nick claim is released).
+    virtual void quit(const Client&, std::string_view /*reason*/) {}
+    virtual void joined(const Client&, const Channel&, const MemberFlags&) {}
+    virtual void parted(const Client&, const Channel&, std::string_view /*reason*/) {}
+    virtual void kicked(const Client& /*by*/, const Channel&, const Client& /*target*/,
+                        std::string_view /*reason*/) {}
+    virtual void topic_set(const Client&, const Channel&) {}
+    /// `modes`: the applied changes ("+o-k"), `params` their parameters in order.
+    virtual void channel_mode(const Client&, const Channel&, const std::string& /*modes*/,
+                              const std::vector<std::string>& /*params*/) {}
+    virtual void user_mode(const Client&) {}
+    virtual void away_set(const Client&) {}
+    virtual void invited(const Client& /*by*/, const Channel&, const Client& /*target*/) {}
+    /// PRIVMSG/NOTICE to a channel (`channel` set) or to a user of another node (`to`).
+    virtual void message(const Client& /*from*/, std::string_view /*command*/, const Channel*,
+                         const Client* /*to*/, std::string_view /*text*/) {}
+};
+
+}  // namespace hiconn::chat
