@@ -1,6 +1,7 @@
 """hiconn-load against small Python servers (a correct echo, a corrupting echo, a closed
 port) and against the real hiconn: it verifies echoed bytes, reports mismatches with a
-non-zero exit, names ECONNREFUSED, merges worker processes, and counts chat deliveries.
+non-zero exit, names ECONNREFUSED, merges worker processes, counts chat deliveries, and
+spreads clients over several servers (--servers) with a per-server breakdown.
 
 Environment: HICONN_LOAD_BIN (hiconn-load), HICONN_BIN (hiconn; its tests are skipped when
 it is missing). For hiconn-load.exe under Wine (scripts/test-windows.sh): HICONN_LOAD_PREFIX
@@ -18,6 +19,7 @@ import threading
 import pytest
 
 from hiconn_harness import Server, free_port, raise_nofile
+from ops_helpers import admin_port, admin_server, request
 
 LOAD_BIN = os.environ.get("HICONN_LOAD_BIN", "hiconn-load")
 LOAD_PREFIX = shlex.split(os.environ.get("HICONN_LOAD_PREFIX", ""))
@@ -180,6 +182,38 @@ def test_unknown_mode_is_a_usage_error():
     assert "MODE" in proc.stderr
 
 
+@pytest.mark.parametrize("servers,why", [
+    ("127.0.0.1", "no port"),
+    ("127.0.0.1:6667,::1:6668", "an IPv6 address needs brackets"),
+    ("127.0.0.1:6667,,127.0.0.1:6668", "empty"),
+    ("[::1]:70000", "the port must be 1..65535"),
+    ("127.0.0.1:66x7", "the port must be 1..65535"),
+])
+def test_malformed_servers_is_a_usage_error(servers, why):
+    proc = subprocess.run([*LOAD_PREFIX, LOAD_BIN, "chat", "--servers", servers, "-c", "1"],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert "bad --servers entry" in proc.stderr and why in proc.stderr, proc.stderr
+    assert "RESULT" not in proc.stdout
+
+
+def test_servers_spread_echo_connections_round_robin(echo_server):
+    other = _serve(_Echo)
+    try:
+        names = [f"127.0.0.1:{echo_server}", f"127.0.0.1:{other.server_address[1]}"]
+        status, result, err = run_load("echo", "--servers", ",".join(names), "-c", 7, "--size", 100,
+                                       "-d", 0.5)
+    finally:
+        other.shutdown()
+        other.server_close()
+    assert status == 0, err
+    assert result["connected"] == 7 and result["mismatched_bytes"] == 0
+    # Connection g goes to server g % 2.
+    assert [(p["server"], p["requested"], p["connected"]) for p in result["per_server"]] == [
+        (names[0], 4, 4), (names[1], 3, 3)]
+    assert sum(p["messages"] for p in result["per_server"]) == result["messages"] > 0
+
+
 @pytest.mark.skipif(not WINDOWS, reason="Windows: --procs is refused there")
 def test_worker_processes_are_a_usage_error_on_windows():
     proc = subprocess.run([*LOAD_PREFIX, LOAD_BIN, "echo", "--port", "1", "--procs", "2"],
@@ -225,3 +259,51 @@ def test_chat_against_hiconn_counts_every_delivery():
     assert result["received"] == result["expected"]
     assert result["duplicates"] == 0 and result["lost"] == 0
     assert WINDOWS or result["server_rss_per_client"] > 0
+
+
+@needs_hiconn
+def test_chat_over_two_standalone_servers_counts_each_server():
+    """hiconn-load chat --servers A,B against two standalone (not federated) chat servers.
+
+    Client g goes to server g % 2 and joins channel (g / 2 + (g % 2) * 2) % 4: with 40 clients
+    each of the 4 channels has 5 members on each server. Standalone servers deliver a
+    message only to the members on the sender's own server, so every message reaches 4 of
+    its 9 recipients and the run reports the other 5 (all on the other server) as lost:
+    the test checks those exact counts -- which prove the layout -- and the per-server
+    figures against each server's own /stats, not a zero loss (that needs federation).
+    """
+    flood = {"messages_per_second": 10000, "burst": 10000, "max_queued": 10000}
+    config = {"workload": "chat", "threads": 1, "chat": {"flood": flood}}
+    a, b = admin_server(config=config), admin_server(config=config)
+    with a, b:
+        ports = [admin_port(a), admin_port(b)]
+        names = [f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"]
+        pids = [] if WINDOWS else ["--server-pid", f"{a.proc.pid},{b.proc.pid}"]
+        status, result, err = run_load("chat", "--servers", ",".join(names), "-c", 40, "--channels", 4,
+                                       "--senders", 4, "--rate", 40, "-d", 1, "--drain", 1,
+                                       "--register-rate", 500, "--procs", 1 if WINDOWS else 3, *pids)
+        stats = [json.loads(request(port, "GET", "/stats")[2]) for port in ports]
+    assert status == 1, err  # the cross-server deliveries are missing
+    assert result["registered"] == 40 and result["joined"] == 40 and result["register_failed"] == 0
+    sent = result["sent"]
+    assert sent > 0
+    assert result["expected"] == sent * 9 and result["expected_remote"] == sent * 5
+    assert result["received"] == sent * 4 and result["received_remote"] == 0
+    assert result["lost"] == result["lost_remote"] == sent * 5
+    assert result["duplicates"] == 0 and result["corrupt"] == 0
+    per_server = result["per_server"]
+    assert [p["server"] for p in per_server] == names
+    for p, st in zip(per_server, stats):
+        assert (p["clients"], p["connected"], p["registered"], p["joined"]) == (20, 20, 20, 20)
+        assert p["sent"] > 0 and p["received"] == p["sent"] * 4
+        assert p["lost"] == p["expected"] - p["received"]
+        # What each server saw: the connections, the messages of its own senders and the
+        # deliveries to its own clients.
+        assert st["accepts"] == p["connected"]
+        assert st["workload_metrics"]["chat_messages_total"] == p["sent"]
+        assert st["workload_metrics"]["chat_deliveries_total"] == p["received"]
+    assert sum(p["sent"] for p in per_server) == sent
+    if not WINDOWS:
+        assert result["workers_reporting"] == 3
+        assert [p["pid"] for p in result["server_processes"]] == [a.proc.pid, b.proc.pid]
+        assert result["server_rss_start"] == sum(p["rss_start"] for p in result["server_processes"])

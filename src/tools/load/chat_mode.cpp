@@ -36,24 +36,27 @@ bool parse_u64(std::string_view& text, std::uint64_t& value) {
 class ChatSession : public std::enable_shared_from_this<ChatSession> {
 public:
     ChatSession(ChatMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t local)
-        : mode_(mode), shard_(mode.shard(shard)), socket_(io), timer_(io),
+        : mode_(mode), shard_(mode.shard(shard)), socket_(io), timer_(io), local_(local),
           global_(mode.global_index(local)),
+          server_(mode.target().server_of(global_)),
+          servers_(mode.target().servers.size()),
           nick_(mode.options().nick_prefix + std::to_string(global_)),
-          channel_(global_ % mode.options().channels),
+          channel_(mode.channel_of(global_)),
           channel_name_("#" + mode.options().nick_prefix + "c" + std::to_string(channel_)) {
         ++mode_.live();
     }
     ~ChatSession() { --mode_.live(); }
 
     void do_connect() {
-        if (auto ec = open_socket(socket_, mode_.target(), global_)) return fail(error_name(ec.value()), ec.value());
+        if (auto ec = open_socket(socket_, mode_.target(), server_, local_))
+            return fail(error_name(ec.value()), ec.value());
         // One deadline for connect + registration + join.
         timer_.expires_after(std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(mode_.options().connect_timeout_s)));
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec && self->state_ != State::joined) self->fail("timeout", 0);
         });
-        socket_.async_connect(mode_.target().server,
+        socket_.async_connect(mode_.target().servers[server_],
                               [self = shared_from_this()](const boost::system::error_code& ec) {
                                   self->on_connect(ec);
                               });
@@ -62,6 +65,16 @@ public:
     /// The measured phase begins: senders start their pacing timer.
     void begin() {
         if (state_ != State::joined || global_ >= mode_.options().total_senders) return;
+        // What one message of ours should deliver, per receiving server.
+        fanout_.assign(servers_, 0);
+        fanout_total_ = fanout_remote_ = 0;
+        for (std::size_t s = 0; s < servers_; ++s) {
+            auto n = mode_.channel_members_on(channel_, s);
+            if (s == server_ && n > 0) --n;  // not to ourselves
+            fanout_[s] = n;
+            fanout_total_ += n;
+            if (s != server_) fanout_remote_ += n;
+        }
         next_send_ = Clock::now();
         do_tick();
     }
@@ -80,6 +93,7 @@ private:
         if (state_ == State::closed) return;
         if (ec) return fail(error_name(ec.value()), ec.value());
         shard_.connected.add();
+        shard_.per_server.add(server_, ChatMode::ps_connected);
         state_ = State::registering;
         std::string hello;
         if (!mode_.options().password.empty()) hello += "PASS " + mode_.options().password + "\r\n";
@@ -96,10 +110,12 @@ private:
         ++shard_.errors[reason];
         if (settling) {
             shard_.failed.add();
+            shard_.per_server.add(server_, ChatMode::ps_failed);
             if (is_local_resource_error(errno_value)) mode_.launcher().stop(reason);
             mode_.launcher().settle();
         } else if (!mode_.closing()) {
             shard_.closed_by_server.add();
+            shard_.per_server.add(server_, ChatMode::ps_closed_by_server);
         }
         boost::system::error_code ignored;
         timer_.cancel();
@@ -148,6 +164,7 @@ private:
         if (command == "376" || command == "422") {  // end of MOTD / no MOTD: registered
             if (state_ != State::registering) return;
             shard_.registered.add();
+            shard_.per_server.add(server_, ChatMode::ps_registered);
             state_ = State::joining;
             return send("JOIN " + channel_name_ + "\r\n");
         }
@@ -155,6 +172,7 @@ private:
             state_ = State::joined;
             timer_.cancel();
             shard_.joined.add();
+            shard_.per_server.add(server_, ChatMode::ps_joined);
             shard_.sessions.push_back(shared_from_this());
             mode_.launcher().settle();
             return;
@@ -179,8 +197,14 @@ private:
         if (seq <= last) return shard_.duplicates.add();  // one server keeps a sender's order
         last = seq;
         shard_.received.add();
+        shard_.per_server.add(server_, ChatMode::ps_received);
         const auto now = now_us();
-        shard_.latency.record(now > sent_us ? now - sent_us : 0);
+        const auto latency = now > sent_us ? now - sent_us : 0;
+        shard_.latency.record(latency);
+        if (sender % servers_ != server_) {  // the sender's server: see the layout
+            shard_.received_remote.add();
+            shard_.latency_remote.record(latency);
+        }
     }
 
     void do_tick() {
@@ -202,7 +226,11 @@ private:
                      std::to_string(++seq_) + " " + std::to_string(now_us()) + "\r\n";
             next_send_ += interval;
             shard_.sent.add();
-            shard_.expected.add(mode_.channel_members(channel_) - 1);
+            shard_.per_server.add(server_, ChatMode::ps_sent);
+            shard_.expected.add(fanout_total_);
+            shard_.expected_remote.add(fanout_remote_);
+            for (std::size_t s = 0; s < servers_; ++s)
+                if (fanout_[s]) shard_.per_server.add(s, ChatMode::ps_expected, fanout_[s]);
         }
         if (next_send_ < now) next_send_ = now;  // too far behind: do not burst later
         send(batch);
@@ -236,7 +264,10 @@ private:
     ChatMode::Shard& shard_;
     tcp::socket socket_;
     asio::steady_timer timer_;
-    const std::uint64_t global_;
+    const std::uint64_t local_;   ///< this process's client number (chooses the source address)
+    const std::uint64_t global_;  ///< the whole run's (server, channel, nick)
+    const std::size_t server_;
+    const std::size_t servers_;
     const std::string nick_;
     const std::uint64_t channel_;
     const std::string channel_name_;
@@ -247,6 +278,8 @@ private:
     std::uint64_t seq_ = 0;
     Clock::time_point next_send_;
     std::unordered_map<std::uint64_t, std::uint64_t> last_seq_;
+    std::vector<std::uint64_t> fanout_;  ///< sender: deliveries per message, per server
+    std::uint64_t fanout_total_ = 0, fanout_remote_ = 0;
 };
 
 ChatMode::ChatMode(const Options& options, core::IoPool& pool, const Target& target)
@@ -255,16 +288,33 @@ ChatMode::ChatMode(const Options& options, core::IoPool& pool, const Target& tar
                 [this](std::uint64_t index, asio::io_context& io) {
                     std::make_shared<ChatSession>(*this, io, index % pool_.size(), index)->do_connect();
                 }) {
-    for (std::size_t i = 0; i < pool.size(); ++i) shards_.push_back(std::make_unique<Shard>());
+    for (std::size_t i = 0; i < pool.size(); ++i) shards_.push_back(std::make_unique<Shard>(target.servers.size()));
     if (options.rate > 0 && options.senders > 0)
         send_interval_s_ = static_cast<double>(options.senders) / options.rate;
 }
 
 ChatMode::~ChatMode() = default;
 
+// Server s holds clients g = q * S + s, q = 0, 1, ...: client q of server s joins channel
+// (q + s * K) % C with K = ceil(C / S) (one server: g % C).
+std::uint64_t ChatMode::channel_of(std::uint64_t global) const {
+    const std::uint64_t servers = target_.servers.size(), channels = options_.channels;
+    const std::uint64_t stride = (channels + servers - 1) / servers;
+    return (global / servers + (global % servers) * stride) % channels;
+}
+
+std::uint64_t ChatMode::channel_members_on(std::uint64_t c, std::size_t s) const {
+    const std::uint64_t n = options_.total_connections, servers = target_.servers.size();
+    const std::uint64_t channels = options_.channels, stride = (channels + servers - 1) / servers;
+    const std::uint64_t on_server = n > s ? (n - s + servers - 1) / servers : 0;  // q < on_server
+    const std::uint64_t first = (c + channels - (s * stride) % channels) % channels;  // q % C == first
+    return on_server > first ? (on_server - first + channels - 1) / channels : 0;
+}
+
 std::uint64_t ChatMode::channel_members(std::uint64_t c) const {
-    const auto n = options_.total_connections, channels = options_.channels;
-    return n > c ? (n - c + channels - 1) / channels : 0;
+    std::uint64_t total = 0;
+    for (std::size_t s = 0; s < target_.servers.size(); ++s) total += channel_members_on(c, s);
+    return total;
 }
 
 void ChatMode::start_measure() {
@@ -343,14 +393,22 @@ Json ChatMode::raw_result() const {
     sum("duplicates", &Shard::duplicates);
     sum("corrupt", &Shard::corrupt);
     sum("pings_answered", &Shard::pings);
+    sum("expected_remote", &Shard::expected_remote);
+    sum("received_remote", &Shard::received_remote);
     c["clients"] = options_.connections;
     raw["counters"] = c;
-    Histogram latency;
+    Histogram latency, latency_remote;
     for (const auto& s : shards_) {
         latency.merge(s->latency);
+        latency_remote.merge(s->latency_remote);
         add_errors(raw["errors"], s->errors);
     }
     raw["latency"] = latency.to_json();
+    raw["latency_remote"] = latency_remote.to_json();
+    raw["per_server"] = per_server_raw<ps_fields>(
+        options_, target_, "clients",
+        {"connected", "registered", "joined", "register_failed", "closed_by_server", "sent", "expected", "received"},
+        shards_);
     // Deliveries that arrive after the senders stopped (a server with a backlog) took this
     // much longer: deliveries/s is counted over measured_s + drain_s.
     const double drain_s = measure_stop_ == Clock::time_point{} || last_change_ < measure_stop_

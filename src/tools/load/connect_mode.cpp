@@ -12,19 +12,20 @@ using asio::ip::tcp;
 class ConnectSession : public std::enable_shared_from_this<ConnectSession> {
 public:
     ConnectSession(ConnectMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t index)
-        : mode_(mode), shard_(mode.shard(shard)), socket_(io), timer_(io), index_(index) {
+        : mode_(mode), shard_(mode.shard(shard)), socket_(io), timer_(io), index_(index),
+          server_(mode.target().server_of(mode.options().global_index(index))) {
         ++mode_.live();
     }
     ~ConnectSession() { --mode_.live(); }
 
     void do_connect() {
-        if (auto ec = open_socket(socket_, mode_.target(), index_)) return on_failed(ec.value());
+        if (auto ec = open_socket(socket_, mode_.target(), server_, index_)) return on_failed(ec.value());
         timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(mode_.options().connect_timeout_s)));
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec) self->on_timeout();
         });
-        socket_.async_connect(mode_.target().server,
+        socket_.async_connect(mode_.target().servers[server_],
                               [self = shared_from_this()](const boost::system::error_code& ec) {
                                   self->on_connect(ec);
                               });
@@ -48,6 +49,7 @@ private:
         if (timed_out_) return on_failed(0);
         if (ec) return on_failed(ec.value());
         shard_.connected.add();
+        shard_.per_server.add(server_, ConnectMode::ps_connected);
         mode_.launcher().settle();
         shard_.sessions.push_back(shared_from_this());
         do_watch();
@@ -58,6 +60,7 @@ private:
         const std::string name = errno_value ? error_name(errno_value) : "timeout";
         ++shard_.errors[name];
         shard_.failed.add();
+        shard_.per_server.add(server_, ConnectMode::ps_failed);
         if (is_local_resource_error(errno_value)) mode_.launcher().stop(name);
         mode_.launcher().settle();
     }
@@ -73,6 +76,7 @@ private:
     void on_watch(const boost::system::error_code& ec) {
         if (ec == asio::error::operation_aborted || mode_.closing()) return;
         shard_.dropped.add();
+        shard_.per_server.add(server_, ConnectMode::ps_dropped);
         boost::system::error_code ignored;
         socket_.close(ignored);
     }
@@ -81,7 +85,8 @@ private:
     ConnectMode::Shard& shard_;
     tcp::socket socket_;
     asio::steady_timer timer_;
-    std::uint64_t index_;
+    std::uint64_t index_;   ///< this process's connection number
+    std::size_t server_;
     bool timed_out_ = false;
 };
 
@@ -92,7 +97,7 @@ ConnectMode::ConnectMode(const Options& options, core::IoPool& pool, const Targe
                     std::make_shared<ConnectSession>(*this, io, index % pool_.size(), index)
                         ->do_connect();
                 }) {
-    for (std::size_t i = 0; i < pool.size(); ++i) shards_.push_back(std::make_unique<Shard>());
+    for (std::size_t i = 0; i < pool.size(); ++i) shards_.push_back(std::make_unique<Shard>(target.servers.size()));
 }
 
 ConnectMode::~ConnectMode() = default;
@@ -136,6 +141,8 @@ Json ConnectMode::raw_result() const {
     }
     raw["counters"] = {{"requested", options_.connections}, {"attempted", launcher_.launched()},
                        {"connected", connected}, {"failed", failed}, {"dropped", dropped}};
+    raw["per_server"] = per_server_raw<ps_fields>(options_, target_, "requested",
+                                                  {"connected", "failed", "dropped"}, shards_);
     return raw;
 }
 

@@ -10,6 +10,7 @@
 #include "tools/load/launcher.hpp"
 #include "tools/load/mode.hpp"
 #include "tools/load/options.hpp"
+#include "tools/load/per_server.hpp"
 
 #include <map>
 #include <memory>
@@ -34,8 +35,11 @@ public:
     Json raw_result() const override;
 
     // --- for the sessions, on their I/O thread ---
+    enum PerServerField : std::size_t { ps_connected, ps_failed, ps_dropped, ps_fields };
     struct alignas(64) Shard {
+        explicit Shard(std::size_t servers) : per_server(servers) {}
         Counter connected, failed, dropped;
+        PerServer<ps_fields> per_server;
         std::map<std::string, std::uint64_t> errors;
         std::vector<std::shared_ptr<ConnectSession>> sessions;
     };

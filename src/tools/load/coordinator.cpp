@@ -21,7 +21,7 @@ public:
 
     int finish(const Json& raw) override {
         progress_.finish();
-        const Json result = finalize(raw, options_.server_pid ? server_ : Json(), 1,
+        const Json result = finalize(raw, options_.server_pids.empty() ? Json() : server_, 1,
                                      options_.threads);
         print_result(result);
         return result.at("ok").get<bool>() ? 0 : 1;
@@ -29,7 +29,7 @@ public:
 
 private:
     void sample(const char* when) {
-        if (options_.server_pid) server_[when] = to_json(sample_process(options_.server_pid));
+        if (!options_.server_pids.empty()) server_[when] = sample_processes(options_.server_pids);
     }
 
     const Options& options_;

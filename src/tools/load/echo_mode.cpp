@@ -22,6 +22,7 @@ class EchoSession : public std::enable_shared_from_this<EchoSession> {
 public:
     EchoSession(EchoMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t index)
         : mode_(mode), shard_(mode.shard(shard)), socket_(io), timer_(io), index_(index),
+          server_(mode.target().server_of(mode.options().global_index(index))),
           start_((index * 7919 + mode.options().seed) % payload::period),
           rng_(mode.options().seed * 1000003 + index) {
         const auto& o = mode.options();
@@ -32,13 +33,13 @@ public:
     ~EchoSession() { --mode_.live(); }
 
     void do_connect() {
-        if (auto ec = open_socket(socket_, mode_.target(), index_)) return on_connect_failed(ec.value());
+        if (auto ec = open_socket(socket_, mode_.target(), server_, index_)) return on_connect_failed(ec.value());
         timer_.expires_after(std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(mode_.options().connect_timeout_s)));
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec) self->on_connect_timeout();
         });
-        socket_.async_connect(mode_.target().server,
+        socket_.async_connect(mode_.target().servers[server_],
                               [self = shared_from_this()](const boost::system::error_code& ec) {
                                   self->on_connect(ec);
                               });
@@ -75,6 +76,7 @@ private:
         if (ec) return on_connect_failed(ec.value());
         open_ = true;
         shard_.connected.add();
+        shard_.per_server.add(server_, EchoMode::ps_connected);
         shard_.sessions.push_back(shared_from_this());
         mode_.launcher().settle();
         do_read();
@@ -84,6 +86,7 @@ private:
         const std::string name = errno_value ? error_name(errno_value) : "timeout";
         ++shard_.errors[name];
         shard_.failed.add();
+        shard_.per_server.add(server_, EchoMode::ps_failed);
         if (is_local_resource_error(errno_value)) mode_.launcher().stop(name);
         mode_.launcher().settle();
     }
@@ -165,6 +168,7 @@ private:
         while (!in_flight_.empty() && in_flight_.front().end <= recv_offset_) {
             if (measuring) {
                 shard_.messages.add();
+                shard_.per_server.add(server_, EchoMode::ps_messages);
                 shard_.latency.record(static_cast<std::uint64_t>(
                     std::chrono::duration_cast<std::chrono::microseconds>(now - in_flight_.front().sent).count()));
             }
@@ -181,6 +185,7 @@ private:
         open_ = false;
         if (!mode_.closing()) {
             shard_.closed_by_server.add();
+            shard_.per_server.add(server_, EchoMode::ps_closed_by_server);
             ++shard_.errors[ec == asio::error::eof ? "eof" : error_name(ec.value())];
         }
         boost::system::error_code ignored;
@@ -197,7 +202,8 @@ private:
     EchoMode::Shard& shard_;
     tcp::socket socket_;
     asio::steady_timer timer_;
-    const std::uint64_t index_;
+    const std::uint64_t index_;  ///< this process's connection number
+    const std::size_t server_;
     const std::uint64_t start_;
     std::mt19937_64 rng_;
     std::vector<unsigned char> buffer_;
@@ -218,7 +224,7 @@ EchoMode::EchoMode(const Options& options, core::IoPool& pool, const Target& tar
                 [this](std::uint64_t index, asio::io_context& io) {
                     std::make_shared<EchoSession>(*this, io, index % pool_.size(), index)->do_connect();
                 }) {
-    for (std::size_t i = 0; i < pool.size(); ++i) shards_.push_back(std::make_unique<Shard>());
+    for (std::size_t i = 0; i < pool.size(); ++i) shards_.push_back(std::make_unique<Shard>(target.servers.size()));
     if (options.rate > 0 && options.connections > 0)
         interval_s_ = static_cast<double>(options.connections) / options.rate;
 }
@@ -301,6 +307,9 @@ Json EchoMode::raw_result() const {
     }
     raw["latency"] = latency.to_json();
     raw["max"] = {{"measured_s", measured_s_}, {"connect_s", launcher_.elapsed_s()}};
+    raw["per_server"] = per_server_raw<ps_fields>(options_, target_, "requested",
+                                                  {"connected", "connect_failed", "messages", "closed_by_server"},
+                                                  shards_);
     return raw;
 }
 

@@ -12,6 +12,7 @@
 #include "tools/load/launcher.hpp"
 #include "tools/load/mode.hpp"
 #include "tools/load/options.hpp"
+#include "tools/load/per_server.hpp"
 
 #include <map>
 #include <memory>
@@ -38,11 +39,14 @@ public:
     Json raw_result() const override;
 
     // --- for the sessions, on their I/O thread ---
+    enum PerServerField : std::size_t { ps_connected, ps_failed, ps_messages, ps_closed_by_server, ps_fields };
     struct alignas(64) Shard {
+        explicit Shard(std::size_t servers) : per_server(servers) {}
         Counter connected, failed, messages, bytes, outstanding;
         Counter mismatched_bytes, mismatched_connections, excess_bytes, closed_by_server;
         Counter sent_total, received_total, completed;
         Histogram latency;
+        PerServer<ps_fields> per_server;
         std::map<std::string, std::uint64_t> errors;
         std::vector<std::shared_ptr<EchoSession>> sessions;
     };

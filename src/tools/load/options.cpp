@@ -15,16 +15,20 @@ namespace hiconn::load {
 namespace {
 
 constexpr const char* usage_text =
-    "usage: hiconn-load MODE [options]\n"
+    "usage: hiconn-load MODE (--port P [--host H] | --servers LIST) [options]\n"
     "  MODE: connect  open --connections N (rate-limited by --connect-rate), hold them --hold S,\n"
     "                 report how many connected and why it stopped\n"
     "        echo     N connections send --size byte messages (--depth in flight each, or a total\n"
     "                 --rate), verify every echoed byte in order; messages/s, latency\n"
     "        chat     N IRC clients (paced by --connect-rate) in --channels C round robin,\n"
     "                 --senders M send PRIVMSG at a total --rate R; deliveries, loss, latency\n"
+    "Several servers (--servers A,B,C): connection g of the whole run (all --procs workers\n"
+    "together) goes to server g % N; in chat mode it joins channel (g / N + (g % N) * ceil(C / N))\n"
+    "% C (with one server: g % C), so every channel has members on every server and a message\n"
+    "reaches (N-1)/N of its recipients on other servers (counted apart: *_remote).\n"
     "Prints live progress on stderr when it is a terminal and always a final line\n"
-    "'RESULT {json}' on stdout. Exit status: 0 ok, 1 the run failed (byte mismatch, lost\n"
-    "messages, no connection), 2 usage error.\n";
+    "'RESULT {json}' on stdout (with a per_server breakdown). Exit status: 0 ok, 1 the run\n"
+    "failed (byte mismatch, lost messages, no connection), 2 usage error.\n";
 
 void split_list(const std::string& text, std::vector<std::string>& out) {
     std::stringstream ss(text);
@@ -38,7 +42,45 @@ void split_list(const std::string& text, std::vector<std::string>& out) {
     std::exit(2);
 }
 
+bool all_digits(const std::string& text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
+
+ServerAddress parse_server_address(const std::string& entry) {
+    auto bad = [&](const std::string& why) {
+        return std::invalid_argument("bad --servers entry '" + entry + "': " + why +
+                                     " (expected HOST:PORT or [IPv6]:PORT)");
+    };
+    ServerAddress a;
+    std::string port;
+    if (entry.empty()) throw bad("empty");
+    if (entry.front() == '[') {
+        const auto close = entry.find(']');
+        if (close == std::string::npos) throw bad("no closing ']'");
+        a.host = entry.substr(1, close - 1);
+        if (a.host.empty()) throw bad("empty address");
+        if (close + 1 >= entry.size() || entry[close + 1] != ':') throw bad("no ':PORT' after ']'");
+        port = entry.substr(close + 2);
+    } else {
+        const auto colon = entry.rfind(':');
+        if (colon == std::string::npos) throw bad("no port");
+        a.host = entry.substr(0, colon);
+        if (a.host.empty()) throw bad("empty host");
+        if (a.host.find(':') != std::string::npos) throw bad("an IPv6 address needs brackets");
+        port = entry.substr(colon + 1);
+    }
+    if (!all_digits(port) || port.size() > 5 || std::stoul(port) == 0 || std::stoul(port) > 65535)
+        throw bad("the port must be 1..65535");
+    a.port = static_cast<std::uint16_t>(std::stoul(port));
+    return a;
+}
+
+std::string format_server_address(const std::string& host, std::uint16_t port) {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
 
 double Options::effective_timeout_s() const {
     if (timeout_s > 0) return timeout_s;
@@ -50,12 +92,17 @@ double Options::effective_timeout_s() const {
 
 Options parse_options(int argc, char** argv) {
     Options o;
-    std::string sources;
+    std::string sources, servers;
+    std::vector<std::string> server_pids;
     po::options_description common("Common options");
     common.add_options()
         ("help,h", "show this help")
         ("host", po::value(&o.host)->default_value(o.host), "server address")
-        ("port,p", po::value(&o.port)->required(), "server port")
+        ("port,p", po::value(&o.port), "server port (required without --servers)")
+        ("servers", po::value(&servers),
+         "comma-separated servers HOST:PORT or [IPv6]:PORT (e.g. 127.0.0.1:6667,[::1]:6668), "
+         "instead of --host/--port: connection g of the whole run goes to server g % N "
+         "(chat: see the channel layout above); the RESULT's per_server counts each one")
         ("sources", po::value(&sources),
          "comma-separated local addresses (e.g. 127.0.0.1,127.0.0.2) bound before connect, "
          "round robin: each one has its own ephemeral-port range (28,000 ports here)")
@@ -69,10 +116,11 @@ Options parse_options(int argc, char** argv) {
          "echo/chat: seconds of measured traffic")
         ("timeout", po::value(&o.timeout_s)->default_value(o.timeout_s),
          "hard stop in seconds for the whole run (0 = 60 + every phase's bound)")
-        ("server-pid", po::value(&o.server_pid)->default_value(0),
+        ("server-pid", po::value(&server_pids)->composing(),
          "sample this process's RSS (/proc/PID/status; Windows: its working set) and CPU time "
          "(/proc/PID/stat; Windows: GetProcessTimes) before connecting, once connected and at "
-         "the end of the measured phase")
+         "the end of the measured phase; several (PID,PID,... or repeated): the server_* "
+         "figures are their sums, server_processes lists each")
         ("seed", po::value(&o.seed)->default_value(o.seed), "random seed (sizes, payload)")
         ("no-progress", "no live progress line");
     po::options_description conn("Connections");
@@ -133,6 +181,33 @@ Options parse_options(int argc, char** argv) {
         usage_error(e.what());
     }
     split_list(sources, o.sources);
+    if (vm.count("servers")) {
+        std::stringstream ss(servers);
+        std::string item;
+        while (std::getline(ss, item, ',')) o.servers.push_back(item);
+        if (servers.empty() || servers.back() == ',') o.servers.push_back("");  // a trailing empty entry
+        for (const auto& entry : o.servers) {
+            try {
+                parse_server_address(entry);
+            } catch (const std::invalid_argument& e) {
+                usage_error(e.what());
+            }
+        }
+    } else {
+        if (!vm.count("port")) usage_error("--port (or --servers) is required");
+        if (o.port == 0) usage_error("--port must be 1..65535");
+        o.servers = {format_server_address(o.host, o.port)};
+    }
+    for (const auto& list : server_pids) {
+        std::stringstream ss(list);
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+            if (item.empty()) continue;
+            if (!all_digits(item) || item.size() > 9)
+                usage_error("--server-pid takes process IDs (PID or PID,PID,...), got '" + item + "'");
+            if (const auto pid = std::stol(item)) o.server_pids.push_back(static_cast<int>(pid));  // 0: none
+        }
+    }
     o.worker = vm.count("worker") > 0;
     o.progress = vm.count("no-progress") == 0 && !o.worker;
     if (vm.count("register-rate")) o.connect_rate = vm["register-rate"].as<double>();
@@ -163,8 +238,9 @@ std::vector<std::string> to_args(const Options& o) {
         ss << v;
         return ss.str();
     };
-    std::string sources;
+    std::string sources, servers;
     for (const auto& s : o.sources) sources += (sources.empty() ? "" : ",") + s;
+    for (const auto& s : o.servers) servers += (servers.empty() ? "" : ",") + s;
     std::vector<std::string> args = {
         o.mode, "--host", o.host, "--port", num(o.port), "--threads", num(o.threads),
         "--duration", num(o.duration_s), "--timeout", num(o.timeout_s),
@@ -178,6 +254,7 @@ std::vector<std::string> to_args(const Options& o) {
         "--proc-index", num(o.proc_index), "--proc-count", num(o.proc_count),
         "--total-connections", num(o.total_connections),
         "--total-senders", num(o.total_senders)};
+    if (!servers.empty()) args.insert(args.end(), {"--servers", servers});
     if (!sources.empty()) args.insert(args.end(), {"--sources", sources});
     if (!o.password.empty()) args.insert(args.end(), {"--password", o.password});
     if (o.worker) args.push_back("--worker");

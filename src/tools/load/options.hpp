@@ -13,12 +13,15 @@ struct Options {
     std::string mode;                       ///< "connect" | "echo" | "chat"
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
+    /// Servers as given ("HOST:PORT", "[IPv6]:PORT"): client g (the whole run's index)
+    /// connects to servers[g % size]. --servers, else the one --host/--port.
+    std::vector<std::string> servers;
     std::vector<std::string> sources;       ///< local addresses to bind before connect (round robin)
     std::size_t threads = 1;                ///< I/O threads per process (0 = one per core)
     std::size_t procs = 1;                  ///< worker processes, each with 1/procs of the work
     double duration_s = 10;                 ///< echo/chat: measured phase
     double timeout_s = 0;                   ///< hard stop for the whole run (0 = derived)
-    int server_pid = 0;                     ///< sample this process's RSS and CPU time
+    std::vector<int> server_pids;           ///< sample these processes' RSS and CPU time (summed)
     std::uint64_t seed = 1;
 
     // connections (all modes)
@@ -56,10 +59,23 @@ struct Options {
     double effective_timeout_s() const;
     /// Echo messages have random sizes in [size_min, size_max].
     bool random_sizes() const { return size_max > 0; }
+    /// The whole run's index of this process's connection number `local` (workers take
+    /// every proc_count-th one): what chooses the server, the channel, the nick.
+    std::uint64_t global_index(std::uint64_t local) const { return local * proc_count + proc_index; }
 };
 
 /// Parses argv. Prints help/usage and exits (0 for --help, 2 for a usage error).
 Options parse_options(int argc, char** argv);
+
+/// One --servers entry: "HOST:PORT" (a name or an IPv4 address) or "[IPv6]:PORT", port
+/// 1..65535. Throws std::invalid_argument saying what is wrong.
+struct ServerAddress {
+    std::string host;
+    std::uint16_t port = 0;
+};
+ServerAddress parse_server_address(const std::string& entry);
+/// "host:port", or "[host]:port" when the host is an IPv6 address.
+std::string format_server_address(const std::string& host, std::uint16_t port);
 
 /// The command line (without argv[0]) that makes a worker parse back `options`.
 std::vector<std::string> to_args(const Options& options);

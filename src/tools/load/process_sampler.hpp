@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <vector>
 
 namespace hiconn::load {
 
@@ -20,5 +21,9 @@ struct ProcessSample {
 ProcessSample sample_process(int pid);
 
 nlohmann::json to_json(const ProcessSample& s);
+
+/// Samples every process of `pids`: {"ok", "rss_bytes", "cpu_s", "at_s"} of their sum (ok
+/// when each one was read) plus "processes": [{"pid", "ok", "rss_bytes", "cpu_s"}, ...].
+nlohmann::json sample_processes(const std::vector<int>& pids);
 
 }  // namespace hiconn::load

@@ -46,6 +46,33 @@ void add_server(Json& out, const Json& server, const char* unit, double units,
     // end of the hold (connect mode, where "ready" comes before the connections).
     const double rss_held = std::string(unit) == "connect" ? rss2 : rss1;
     out[std::string("server_rss_per_") + holder] = per(rss_held - rss0, holders);
+    // Each --server-pid on its own (same order), when the samples list them.
+    if (!start.contains("processes") || !ready.contains("processes") || !end.contains("processes")) return;
+    auto each = Json::array();
+    const auto& p0 = start.at("processes");
+    const auto& p1 = ready.at("processes");
+    const auto& p2 = end.at("processes");
+    for (std::size_t i = 0; i < p0.size() && i < p1.size() && i < p2.size(); ++i) {
+        Json e = {{"pid", p0[i].at("pid")}, {"ok", p0[i].at("ok").get<bool>() && p2[i].at("ok").get<bool>()},
+                  {"rss_start", p0[i].at("rss_bytes")}, {"rss_ready", p1[i].at("rss_bytes")},
+                  {"rss_end", p2[i].at("rss_bytes")},
+                  {"cpu_setup_s", p1[i].at("cpu_s").get<double>() - p0[i].at("cpu_s").get<double>()},
+                  {"cpu_s", p2[i].at("cpu_s").get<double>() - p1[i].at("cpu_s").get<double>()}};
+        each.push_back(std::move(e));
+    }
+    out["server_processes"] = std::move(each);
+}
+
+// Sums two raw "per_server" lists element by element (numbers; "server" kept).
+void merge_per_server(Json& into, const Json& from) {
+    if (!into.is_array()) {
+        into = from;
+        return;
+    }
+    for (std::size_t i = 0; i < into.size() && i < from.size(); ++i)
+        for (const auto& [k, v] : from[i].items())
+            if (v.is_number_unsigned() || v.is_number_integer())
+                into[i][k] = into[i].value(k, std::uint64_t{0}) + v.get<std::uint64_t>();
 }
 
 }  // namespace
@@ -57,9 +84,15 @@ void add_errors(Json& errors, const std::map<std::string, std::uint64_t>& counts
 Json merge_raw(const std::vector<Json>& raws) {
     Json out = {{"counters", Json::object()}, {"errors", Json::object()}, {"max", Json::object()},
                 {"stop_reason", ""}, {"timed_out", false}};
-    Histogram latency;
+    Histogram latency, latency_remote;
+    bool has_remote = false;
     for (const auto& raw : raws) {
         out["mode"] = raw.at("mode");
+        if (raw.contains("per_server")) merge_per_server(out["per_server"], raw.at("per_server"));
+        if (raw.contains("latency_remote")) {
+            latency_remote.merge(Histogram::from_json(raw.at("latency_remote")));
+            has_remote = true;
+        }
         for (const auto& [k, v] : raw.at("counters").items())
             out["counters"][k] = out["counters"].value(k, std::uint64_t{0}) + v.get<std::uint64_t>();
         for (const auto& [k, v] : raw.at("errors").items())
@@ -72,6 +105,7 @@ Json merge_raw(const std::vector<Json>& raws) {
         out["timed_out"] = out["timed_out"].get<bool>() || raw.value("timed_out", false);
     }
     out["latency"] = latency.to_json();
+    if (has_remote) out["latency_remote"] = latency_remote.to_json();
     return out;
 }
 
@@ -83,11 +117,20 @@ Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_
     out["errors"] = raw.at("errors");
     out["timed_out"] = raw.at("timed_out");
     const double measured = max_of(raw, "measured_s");
-    const Histogram latency =
-        raw.contains("latency") ? Histogram::from_json(raw.at("latency")) : Histogram();
-    const Json latency_us = {{"count", latency.count()}, {"p50", latency.percentile(0.50)},
-                             {"p90", latency.percentile(0.90)}, {"p99", latency.percentile(0.99)},
-                             {"max", latency.max()}};
+    auto summary = [&](const char* name) -> Json {
+        const Histogram h = raw.contains(name) ? Histogram::from_json(raw.at(name)) : Histogram();
+        return {{"count", h.count()}, {"p50", h.percentile(0.50)}, {"p90", h.percentile(0.90)},
+                {"p99", h.percentile(0.99)}, {"max", h.max()}};
+    };
+    const Json latency_us = summary("latency");
+    // Per server (--servers order); chat adds each server's undelivered share.
+    Json per_server = raw.value("per_server", Json::array());
+    for (auto& entry : per_server)
+        if (entry.contains("expected") && entry.contains("received")) {
+            const auto e = entry.at("expected").get<std::uint64_t>(), r = entry.at("received").get<std::uint64_t>();
+            entry["lost"] = e > r ? e - r : 0;
+        }
+    out["per_server"] = per_server;
     bool ok = !raw.at("timed_out").get<bool>();
 
     if (mode == "connect") {
@@ -124,6 +167,11 @@ Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_
         out["lost"] = lost;
         out["loss_ratio"] = per(static_cast<double>(lost), static_cast<double>(expected));
         out["latency_us"] = latency_us;
+        // Deliveries whose sender is on another server than the receiver (--servers).
+        const std::uint64_t expected_remote = counter(raw, "expected_remote");
+        const std::uint64_t received_remote = counter(raw, "received_remote");
+        out["lost_remote"] = expected_remote > received_remote ? expected_remote - received_remote : 0;
+        out["latency_remote_us"] = summary("latency_remote");
         add_server(out, server, "delivery", static_cast<double>(received), "client",
                    static_cast<double>(counter(raw, "registered")));
         ok = ok && counter(raw, "registered") > 0 && counter(raw, "corrupt") == 0 &&

@@ -5,7 +5,8 @@
 // raw = {"mode": "...", "counters": {name: n, ...}   summed across processes
 //        "errors": {"ECONNREFUSED": n, ...}          summed
 //        "max": {"measured_s": x, ...}               maximum across processes
-//        "latency": Histogram::to_json()             merged
+//        "latency": Histogram::to_json()             merged (chat: also "latency_remote")
+//        "per_server": [{"server": "h:p", name: n}]  summed element by element (per_server.hpp)
 //        "stop_reason": "EMFILE" | ""                first non-empty
 //        "timed_out": bool}                          any
 #pragma once
@@ -28,7 +29,8 @@ Json merge_raw(const std::vector<Json>& raws);
 /// Adds one shard's error counts into a raw result's "errors" object.
 void add_errors(Json& errors, const std::map<std::string, std::uint64_t>& counts);
 
-/// `server`: {"start": sample, "ready": sample, "end": sample} or null.
+/// `server`: {"start": sample, "ready": sample, "end": sample} or null, each sample from
+/// sample_processes() (the sum over --server-pid, with "processes" listing each).
 /// The result has "ok": false when the run failed (see exit status).
 Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_t threads);
 

@@ -75,7 +75,7 @@ int run_process(const Options& o) {
     const auto limit = platform::raise_open_file_limit();
     Target target;
     try {
-        target = make_target(o.host, o.port, o.sources);
+        target = make_target(o.servers, o.sources);
     } catch (const std::exception& e) {
         std::cerr << "hiconn-load: " << e.what() << "\n";
         return 2;

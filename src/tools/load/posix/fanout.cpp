@@ -5,6 +5,7 @@
 // merges their raw RESULT lines. A worker that dies counts as having passed every barrier,
 // and at the deadline the remaining workers are killed (by PID), so nothing waits forever.
 #include "tools/load/coordinator.hpp"
+#include "tools/load/endpoints.hpp"
 #include "tools/load/process_sampler.hpp"
 #include "tools/load/run.hpp"
 
@@ -45,7 +46,7 @@ Options worker_options(const Options& o, std::size_t i) {
     w.proc_index = i;
     w.proc_count = o.procs;
     w.timeout_s = o.effective_timeout_s();
-    w.server_pid = 0;
+    w.server_pids.clear();
     w.connections = share(o.connections, i, o.procs);
     w.total_connections = o.connections;
     w.total_senders = o.senders;
@@ -58,6 +59,11 @@ Options worker_options(const Options& o, std::size_t i) {
     if (o.sources.size() >= o.procs) {  // disjoint subsets, so the port ranges add up
         w.sources.clear();
         for (std::size_t k = i; k < o.sources.size(); k += o.procs) w.sources.push_back(o.sources[k]);
+        try {  // unless a subset lacks the address family of one of the servers
+            make_target(w.servers, w.sources);
+        } catch (const std::exception&) {
+            w.sources = o.sources;
+        }
     }
     return w;
 }
@@ -139,11 +145,17 @@ void say_go(std::vector<Worker>& workers) {
 }  // namespace
 
 int run_parent(const Options& o) {
+    try {  // a bad address is a usage error here, not in each worker
+        make_target(o.servers, o.sources);
+    } catch (const std::exception& e) {
+        std::cerr << "hiconn-load: " << e.what() << "\n";
+        return 2;
+    }
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                              std::chrono::duration<double>(o.effective_timeout_s() + 10));
     Json server;
     auto sample = [&](const char* when) {
-        if (o.server_pid) server[when] = to_json(sample_process(o.server_pid));
+        if (!o.server_pids.empty()) server[when] = sample_processes(o.server_pids);
     };
     Progress progress(o.progress);
 
@@ -194,7 +206,7 @@ int run_parent(const Options& o) {
     }
     Json raw = merge_raw(raws);
     raw["timed_out"] = raw["timed_out"].get<bool>() || timed_out || raws.size() < workers.size();
-    Json result = finalize(raw, o.server_pid ? server : Json(), o.procs, o.threads);
+    Json result = finalize(raw, o.server_pids.empty() ? Json() : server, o.procs, o.threads);
     result["workers_reporting"] = raws.size();
     print_result(result);
     return result.at("ok").get<bool>() ? 0 : 1;
