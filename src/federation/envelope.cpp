@@ -33,7 +33,13 @@ std::optional<Envelope> decode(std::string_view payload, std::string& error) {
     const std::string* incarnation = text("i", 32);
     const std::string* type = text("t", 16);
     auto seq = body.find("s");
-    if (node == nullptr || !valid_node_name(*node) || incarnation == nullptr || type == nullptr ||
+    auto alnum = [](const std::string& s) {
+        for (char c : s)
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+        return true;
+    };
+    if (node == nullptr || !valid_node_name(*node) || incarnation == nullptr || !alnum(*incarnation) ||
+        type == nullptr ||
         seq == body.end() || !seq->is_number_unsigned() || seq->get<std::uint64_t>() == 0) {
         error = "no valid n/i/s/t frame fields";
         return std::nullopt;

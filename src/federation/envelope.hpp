@@ -20,7 +20,7 @@ constexpr std::string_view state_type = "state";
 
 struct Envelope {
     std::string node;         ///< the sender's chat.server_name
-    std::string incarnation;  ///< random per process start: a restart is a new incarnation
+    std::string incarnation;  ///< random per process start (letters and digits): a restart is a new one
     std::uint64_t seq = 0;    ///< per incarnation, from 1, +1 per event
     std::string type;         ///< "hb", "hello", "bye", "resync", or a workload event
     Json body;                ///< the whole object (the workload reads its own fields)

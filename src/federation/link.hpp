@@ -18,7 +18,9 @@ public:
     /// One event of this node, numbered in call order. Thread safe.
     virtual void publish(std::string_view type, Json body) = 0;
     /// Claims `name` for `value` (claim_value()); `done(ok)` runs later, on the link's thread.
-    virtual void claim(std::string name, std::string value, std::function<void(bool ok)> done) = 0;
+    /// A live holder keeps its name, except against a `reclaim` (after an outage) of an
+    /// earlier nick: the rule for clashes between nodes that could not see each other.
+    virtual void claim(std::string name, std::string value, bool reclaim, std::function<void(bool ok)> done) = 0;
     /// Releases `name` if `value` still holds it.
     virtual void release(std::string name, std::string value) = 0;
     /// "NODE|INCARNATION|NICK_MS|ID": who holds a claim, and since when.

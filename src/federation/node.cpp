@@ -32,9 +32,11 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 return {'ok', ''}
 )";
 
-// A name held by a live node (its node key names the holder's incarnation) stays with the
-// earlier signon (then the smaller node name); a stale or later holder is replaced.
-// KEYS: claims hash. ARGV: name, "NODE|INCARNATION|SIGNON|ID", key prefix.
+// A name held by a live node (its node key names the holder's incarnation) stays with it:
+// a new claim is refused. A re-claim after an outage (ARGV[4] = "1") takes the name from a
+// live holder whose nick is later (NICK_MS, then the smaller node name), the rule every node
+// applies to clashes. A holder that is not live is replaced.
+// KEYS: claims hash. ARGV: name, "NODE|INCARNATION|NICK_MS|ID", key prefix, re-claim.
 const char* const claim_script = R"(
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur and cur ~= ARGV[2] then
@@ -43,6 +45,7 @@ if cur and cur ~= ARGV[2] then
   if node and not (node == mnode and inc == minc) then
     local live = redis.call('GET', ARGV[3] .. 'node:' .. node)
     if live and string.sub(live, 1, string.len(inc) + 1) == inc .. ':' then
+      if ARGV[4] ~= '1' then return 0 end
       local a, b = tonumber(signon), tonumber(msignon)
       if a < b or (a == b and node < mnode) then return 0 end
     end
@@ -423,11 +426,11 @@ void Node::flush() {
     }
 }
 
-void Node::claim(std::string name, std::string value, std::function<void(bool)> done) {
-    asio::post(io_, [this, name = std::move(name), value = std::move(value), done = std::move(done)] {
+void Node::claim(std::string name, std::string value, bool reclaim, std::function<void(bool)> done) {
+    asio::post(io_, [this, name = std::move(name), value = std::move(value), reclaim, done = std::move(done)] {
         if (!up_ || !cmd_) return done(true);
         cmd_->command({"EVAL", claim_script, "1", settings_.key_prefix + "claims", name, value,
-                       settings_.key_prefix},
+                       settings_.key_prefix, reclaim ? "1" : "0"},
                       [done](const RedisReply* reply) {
                           // A lost link decides locally, as when it was down already.
                           if (reply == nullptr || reply->is_error()) return done(true);

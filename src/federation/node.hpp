@@ -93,9 +93,10 @@ public:
     /// event is counted as a publish failure (its number is used: the others see the gap).
     void publish(std::string_view type, Json body) override;
     /// Claims `name` (a casemapped nick) for `value` (claim_value()); `done(ok)` runs on the
-    /// io thread. The earlier signon keeps a name held by a live node; with the link down
-    /// the claim is granted (the node decides alone; conflicts are resolved on resync).
-    void claim(std::string name, std::string value, std::function<void(bool ok)> done) override;
+    /// io thread. A name held by a live node is refused, except to a re-claim (after an
+    /// outage) with the earlier nick; with the link down the claim is granted (the node
+    /// decides alone; clashes are settled on resync).
+    void claim(std::string name, std::string value, bool reclaim, std::function<void(bool ok)> done) override;
     /// Releases `name` if `value` still holds it.
     void release(std::string name, std::string value) override;
     std::string claim_value(std::uint64_t id, std::int64_t nick_ms) const override;

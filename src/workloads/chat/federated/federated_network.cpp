@@ -91,7 +91,7 @@ void FederatedNetwork::claim_nick(Client& client, const std::string& nick) {
     const std::int64_t ms = wall_ms();
     const std::uint64_t id = client.state.id;
     ClientPtr keep = client.shared_from_this();
-    link_.claim(irc_lower(nick), link_.claim_value(id, ms), [this, keep, nick, ms, id](bool ok) {
+    link_.claim(irc_lower(nick), link_.claim_value(id, ms), false, [this, keep, nick, ms, id](bool ok) {
         ClientPtr client = keep;
         client->link().post([this, client, nick, ms, id, ok] {
             if (!server_.on_nick_claimed(*client, nick, ms, ok) && ok)
@@ -188,7 +188,7 @@ void FederatedNetwork::on_link_up() {
                 continue;
             ClientPtr keep = client->shared_from_this();
             const std::string nick = client->state.nick;
-            link_.claim(key, link_.claim_value(client->state.id, client->state.nick_ms),
+            link_.claim(key, link_.claim_value(client->state.id, client->state.nick_ms), true,
                         [this, keep, nick](bool ok) {
                             if (ok) return;
                             server_.apply([this, keep, nick](ServerState& s, Outbox& out) {
@@ -258,12 +258,14 @@ void FederatedNetwork::index_nick(ServerState& state, Outbox& out, Client& clien
     }
     if (!holder.state.registered || irc_lower(holder.state.nick) != key) {
         // Not registered yet, or only reserved for a pending NICK: the network has it now.
+        const std::string asked = irc_lower(holder.state.pending_nick) == key ? holder.state.pending_nick
+                                                                            : holder.state.nick;
         state.nicks.erase(it);
         if (irc_lower(holder.state.nick) == key) holder.state.nick.clear();
         if (irc_lower(holder.state.pending_nick) == key) holder.state.pending_nick.clear();
         out.to(holder, core::make_shared_buffer(
                            IrcLine(me, Numeric::ERR_NICKNAMEINUSE, holder.nick_or_star())
-                               .arg(client.state.nick).trailing("Nickname is already in use").finish()));
+                               .arg(asked).trailing("Nickname is already in use").finish()));
         state.nicks[key] = &client;
         return;
     }
@@ -301,7 +303,7 @@ void FederatedNetwork::rename_local(ServerState& state, Outbox& out, Client& los
     renames_.fetch_add(1, std::memory_order_relaxed);
     log::info("federation: renamed " + old + " to " + fresh + " (nick clash after a split)");
     nick_changed(loser, old, old_ms);
-    link_.claim(irc_lower(fresh), link_.claim_value(loser.state.id, loser.state.nick_ms), [](bool) {});
+    link_.claim(irc_lower(fresh), link_.claim_value(loser.state.id, loser.state.nick_ms), false, [](bool) {});
 }
 
 void FederatedNetwork::join_remote(ServerState& state, Outbox& out, Client& user, const std::string& name,
