@@ -13,11 +13,10 @@ import tempfile
 import time
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from chat_helpers import Client, chat_server, numeric
 from hiconn_harness import free_port, wait_until
-from ops_helpers import admin_port, request
+from ops_helpers import admin_port, scrape
 
 REDIS_BIN = os.environ.get("HICONN_REDIS_SERVER", "/usr/bin/redis-server")
 NETWORK = "FedNet"
@@ -253,18 +252,6 @@ def federated_node(redis_port, name, chat=None, federation=None, http=True, stat
         stats_cfg["http"] = {"address": "127.0.0.1", "port": 0}
     stats_cfg.update(stats or {})
     return chat_server(chat=chat_cfg, federation=fed, stats=stats_cfg, **sections)
-
-
-def scrape(http_port):
-    """{sample name: {frozenset(labels): value}} and the families, via prometheus_client."""
-    status, headers, body = request(http_port, "GET", "/metrics")
-    assert status == 200, body
-    families = list(text_string_to_metric_families(body))
-    samples = {}
-    for family in families:
-        for s in family.samples:
-            samples.setdefault(s.name, {})[frozenset(s.labels.items())] = s.value
-    return families, samples
 
 
 FEDERATION_METRICS = (

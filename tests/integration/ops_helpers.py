@@ -3,6 +3,8 @@ import http.client
 import re
 import socket
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from hiconn_harness import Server, wait_until
 
 
@@ -62,3 +64,16 @@ def can_connect(port, host="127.0.0.1"):
             return True
     except OSError:
         return False
+
+
+def scrape(port):
+    """{sample name: {frozenset(labels): value}} plus the families, via prometheus_client."""
+    status, headers, body = request(port, "GET", "/metrics")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    families = list(text_string_to_metric_families(body))
+    samples = {}
+    for family in families:
+        for s in family.samples:
+            samples.setdefault(s.name, {})[frozenset(s.labels.items())] = s.value
+    return families, samples

@@ -8,23 +8,9 @@ import signal
 import threading
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from hiconn_harness import connect, echo_roundtrip, raise_nofile, wait_until
-from ops_helpers import admin_port, admin_server, can_connect, request
-
-
-def scrape(port):
-    """{sample name: {frozenset(labels): value}} plus the families, via prometheus_client."""
-    status, headers, body = request(port, "GET", "/metrics")
-    assert status == 200
-    assert headers["Content-Type"].startswith("text/plain; version=0.0.4")
-    families = list(text_string_to_metric_families(body))
-    samples = {}
-    for family in families:
-        for s in family.samples:
-            samples.setdefault(s.name, {})[frozenset(s.labels.items())] = s.value
-    return families, samples
+from ops_helpers import admin_port, admin_server, can_connect, request, scrape
 
 
 def value(samples, name, **labels):
