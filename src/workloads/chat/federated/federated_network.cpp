@@ -249,7 +249,7 @@ void FederatedNetwork::index_nick(ServerState& state, Outbox& out, Client& clien
     auto rank = [&](const Client& c) {
         return std::make_pair(c.state.nick_ms, c.node() ? *c.node() : me);
     };
-    const bool holder_keeps = holder.state.registered && holder.state.pending_nick.empty() &&
+    const bool holder_keeps = holder.state.registered && irc_lower(holder.state.nick) == key &&
                               rank(holder) <= rank(client);
     if (holder_keeps) return;  // `client` stays unindexed until its node renames it
     if (holder.remote()) {
@@ -451,12 +451,9 @@ bool FederatedNetwork::apply_state(ServerState& state, Outbox& out, const std::s
             state.leave(who, *channel);
         }
         for (auto& [key, want] : wanted) {
-            auto st = channel_state.find(key);
-            std::int64_t cts = 0;
-            if (st != channel_state.end())
-                if (auto t = ef::number(*st->second, "cts")) cts = static_cast<std::int64_t>(*t);
+            // Creation times are merged below, with the rest of the channel's state.
             const bool existed = state.find_channel(want.name) != nullptr;
-            join_remote(state, out, who, want.name, cts, want.op, want.voice, true);
+            join_remote(state, out, who, want.name, 0, want.op, want.voice, true);
             if (!existed) created.insert(state.find_channel(want.name));
         }
     }
@@ -632,19 +629,33 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         const std::string* modes = ef::word(body, "m", 64);
         const Json* params = ef::array(body, "p");
         if (modes == nullptr || params == nullptr) return false;
-        std::size_t next = 0;
-        auto param = [&]() -> const std::string* {
-            while (next < params->size()) {
-                const Json& p = (*params)[next++];
-                if (p.is_string() && p.get_ref<const std::string&>().size() <= 64 &&
-                    p.get_ref<const std::string&>().find_first_of(std::string(" \r\n\0", 4)) == std::string::npos)
-                    return &p.get_ref<const std::string&>();
-                return nullptr;
-            }
-            return nullptr;
+        // Checked whole first: a change that does not fit changes nothing.
+        auto valid_param = [](const Json& p) {
+            return p.is_string() && !p.get_ref<const std::string&>().empty() &&
+                   p.get_ref<const std::string&>().size() <= 64 &&
+                   p.get_ref<const std::string&>().find_first_of(std::string(" \r\n\0", 4)) == std::string::npos;
         };
-        std::string shown = *modes;
+        std::size_t needed = 0;
         bool adding = true;
+        for (char c : *modes) {
+            if (c == '+' || c == '-') {
+                adding = c == '+';
+            } else if (c == 'o' || c == 'v' || c == 'k' || (c == 'l' && adding)) {
+                if (needed >= params->size() || !valid_param((*params)[needed])) return false;
+                if (c == 'l') {
+                    const std::string& text = (*params)[needed].get_ref<const std::string&>();
+                    if (text.find_first_not_of("0123456789") != std::string::npos || text.size() > 9) return false;
+                }
+                ++needed;
+            } else if (std::string_view("ntmisl").find(c) == std::string_view::npos) {
+                return false;
+            }
+        }
+        if (needed != params->size()) return false;
+        std::size_t next = 0;
+        auto param = [&]() -> const std::string& { return (*params)[next++].get_ref<const std::string&>(); };
+        std::string shown = *modes;
+        adding = true;
         for (char c : *modes) {
             switch (c) {
             case '+': adding = true; break;
@@ -656,19 +667,17 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
             case 's': channel->secret = adding; break;
             case 'o':
             case 'v': {
-                const std::string* nick = param();
-                if (nick == nullptr) return false;
-                shown += ' ' + *nick;
-                Client* target = state.find_nick(*nick);
+                const std::string& nick = param();
+                shown += ' ' + nick;
+                Client* target = state.find_nick(nick);
                 auto member = target != nullptr ? channel->members.find(target) : channel->members.end();
                 if (member != channel->members.end()) (c == 'o' ? member->second.op : member->second.voice) = adding;
                 break;
             }
             case 'k': {
-                const std::string* key = param();
-                if (key == nullptr) return false;
-                shown += ' ' + *key;
-                channel->key = adding ? key->substr(0, 23) : std::string();
+                const std::string& key = param();
+                shown += ' ' + key;
+                channel->key = adding ? key.substr(0, 23) : std::string();
                 break;
             }
             case 'l': {
@@ -676,13 +685,11 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
                     channel->limit = 0;
                     break;
                 }
-                const std::string* text = param();
-                if (text == nullptr) return false;
-                shown += ' ' + *text;
-                channel->limit = static_cast<std::uint32_t>(std::strtoul(text->c_str(), nullptr, 10));
+                const std::string& text = param();
+                shown += ' ' + text;
+                channel->limit = static_cast<std::uint32_t>(std::stoul(text));
                 break;
             }
-            default: return false;
             }
         }
         IrcLine line = IrcLine(who->prefix(), "MODE").arg(channel->name).arg(shown);
