@@ -2,7 +2,9 @@
 # The Windows half of CI, on Linux: cross-builds hiconn (mingw-w64), then under Wine 8
 #   1. the Catch2 unit tests (ctest through the toolchain's Wine emulator),
 #   2. a console run (echo, Ctrl-C = graceful stop); the echo and chat integration tests
-#      against hiconn.exe from Linux clients; the load tool's tests with hiconn-load.exe,
+#      against hiconn.exe from Linux clients; the load tool's tests with hiconn-load.exe;
+#      federation: hiconn.exe and the Linux hiconn (build/release, built here when needed)
+#      as two nodes of one IRC network on a private Linux redis-server,
 #   3. the service lifecycle with hiconn's own commands: install, start, echo, pause
 #      (new connection refused, old one served, stays PAUSED with no connection), continue,
 #      reload, stop (process exits, port closes), uninstall; starts that fail with a
@@ -12,7 +14,8 @@
 # Every step is checked and bounded by a deadline; the first wrong step fails the run.
 # What Wine cannot do (sc pause/continue, delayed auto-start, recovery actions, SHUTDOWN)
 # is listed in docs/windows.md under "Checked only on Windows".
-# Logs: build/windows/test-logs/ (wine-session.log, the service logs).
+# Logs: build/windows/test-logs/ (wine-session.log, the federation nodes' and Redis' logs
+# fed-*.log, the service logs).
 # Usage: scripts/test-windows.sh   (as root when packages are missing; CI=true in .ci/run)
 set -euo pipefail
 
@@ -38,9 +41,11 @@ fail() {
 }
 
 # --- packages ----------------------------------------------------------------------------
+# libhiredis-dev: its version picks the hiredis source that build-windows-deps.sh cross-builds
+# (dpkg-source from dpkg-dev unpacks it); redis-server: a Linux one for the tests under Wine.
 PACKAGES=(g++-mingw-w64-x86-64-posix wine64 libboost1.81-dev libboost-program-options1.81-dev
-          nlohmann-json3-dev catch2 libspdlog-dev python3-pytest python3-irc tmux irssi
-          iproute2 procps)
+          nlohmann-json3-dev catch2 libspdlog-dev libhiredis-dev dpkg-dev python3-pytest
+          python3-irc tmux irssi iproute2 procps redis-server)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -49,13 +54,49 @@ if ((${#missing[@]})); then
     say "installing ${missing[*]}"
     [[ $(id -u) == 0 ]] || fail "packages missing and not root: apt-get install ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # No system redis-server may start on install (the tests start their own on an ephemeral
+    # port): it is installed with a policy-rc.d that answers 101, for that install only, as in
+    # scripts/setup.sh; a policy-rc.d the machine already has is kept, and the service stopped.
+    others=()
+    for p in "${missing[@]}"; do [[ $p == redis-server ]] || others+=("$p"); done
+    install=(apt-get install -y -qq --no-install-recommends)
+    export DEBIAN_FRONTEND=noninteractive
+    ((${#others[@]} == 0)) || "${install[@]}" "${others[@]}" >/dev/null
+    if [[ " ${missing[*]} " == *" redis-server "* ]]; then
+        POLICY=/usr/sbin/policy-rc.d
+        if [[ -e $POLICY ]]; then
+            "${install[@]}" redis-server >/dev/null
+            invoke-rc.d redis-server stop >/dev/null 2>&1 || true
+        else
+            trap 'rm -f "$POLICY"' EXIT
+            printf '#!/bin/sh\n# scripts/test-windows.sh (hiconn): no service starts during its install\nexit 101\n' >"$POLICY"
+            chmod 755 "$POLICY"
+            "${install[@]}" redis-server >/dev/null
+            rm -f "$POLICY"
+            trap - EXIT
+        fi
+    fi
 fi
 
 # --- cross build -------------------------------------------------------------------------
 say "cross build"
 "$ROOT/scripts/build-windows.sh"
 EXE=$BUILD/src/hiconn.exe
+
+# --- the Linux hiconn, for the federation step (a Linux node beside the Windows one) -------
+# The Release tree of scripts/test.sh (build/release, every option named as there, so the
+# two scripts never reconfigure each other). Built every run: a no-op when it is current,
+# and a build/release/src/hiconn older than the sources (e.g. one without federation) is
+# brought up to date instead of being tested.
+say "Linux hiconn (build/release) for the federation step"
+LINUX_BUILD=$ROOT/build/release
+LINUX_EXE=$LINUX_BUILD/src/hiconn
+cmake -S "$ROOT" -B "$LINUX_BUILD" -DCMAKE_BUILD_TYPE=Release -DHICONN_BUILD_TESTS=ON \
+    -DHICONN_SANITIZE= >/dev/null || fail "configure $LINUX_BUILD"
+cmake --build "$LINUX_BUILD" -j"${HICONN_JOBS:-2}" --target hiconn >/dev/null ||
+    fail "build $LINUX_EXE"
+[[ -x $LINUX_EXE ]] || fail "$LINUX_EXE was not built"
+ok "$LINUX_EXE"
 
 # --- Wine session ------------------------------------------------------------------------
 # One fresh prefix per run inside the build dir. The session that creates a prefix runs two
@@ -68,7 +109,14 @@ export WINEPREFIX=$BUILD/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,msh
 rm -rf "$WINEPREFIX" "$LOGS"
 mkdir -p "$LOGS" "$WINEPREFIX"  # wineserver needs the folder to exist
 SESSION_LOG=$LOGS/wine-session.log
-trap '"$S" -k >/dev/null 2>&1 || true' EXIT
+# On any exit: the Linux processes this script started (by PID), then the wineserver.
+CLEANUP_PIDS=()
+cleanup() {
+    local pid
+    for pid in "${CLEANUP_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    "$S" -k >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 "$S" -k >/dev/null 2>&1 || true
 "$S" -p </dev/null >/dev/null 2>&1
 "$W" wineboot -i </dev/null >/dev/null 2>>"$SESSION_LOG" || fail "wineboot -i"
@@ -166,6 +214,245 @@ integration_under_wine() {
 integration_under_wine echo "$ROOT"/tests/integration/test_echo*.py
 integration_under_wine chat "$ROOT"/tests/integration/test_chat*.py
 integration_under_wine "load tool (hiconn-load.exe)" "$ROOT"/tests/integration/test_load_tool.py
+
+# --- 2c. federation: a Windows node and a Linux node of one network -----------------------
+# A Linux redis-server of our own (free loopback port, no persistence), hiconn.exe under
+# Wine as node irc.win.test and the Linux hiconn as node irc.linux.test (heartbeat 1 s,
+# node timeout 3 s). One IRC client on each node: both register and join one channel; the
+# channel's NAMES on each node lists the other node's user; a channel PRIVMSG and a private
+# PRIVMSG cross Windows -> Linux and Linux -> Windows, each seen exactly once (counted after
+# a fence: a later message of the same sender, then a PING round trip on both connections);
+# a QUIT crosses. Then both nodes stop gracefully (Ctrl-C for hiconn.exe, SIGTERM for the
+# Linux one): exit 0, "stopped:" logged, and the Linux node hears the Windows node's goodbye.
+# Every process is stopped by its PID; every wait is bounded by DEADLINE_S.
+say "federation: hiconn.exe (Wine) and the Linux hiconn as two nodes on one Redis"
+FED_DIR=$BUILD/federation-test
+rm -rf "$FED_DIR"
+mkdir -p "$FED_DIR"
+REDIS_PORT=$(free_port)
+/usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$FED_DIR" </dev/null >"$LOGS/fed-redis.log" 2>&1 &
+REDIS_PID=$!
+CLEANUP_PIDS+=("$REDIS_PID")
+redis_pong() {
+    local line=''
+    { exec 4<>"/dev/tcp/127.0.0.1/$REDIS_PORT"; } 2>/dev/null || return 1
+    printf 'PING\r\n' >&4
+    IFS= read -r -t 5 line <&4 || true
+    exec 4>&-
+    [[ $line == $'+PONG\r' ]]
+}
+wait_for "redis-server answering PING on $REDIS_PORT" redis_pong
+ok "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT"
+
+WIN_NODE=irc.win.test
+LINUX_NODE=irc.linux.test
+WIN_PORT=$(free_port)
+LINUX_PORT=$(free_port)
+# fed_config NODE PORT: a chat node of network FedNet on our Redis.
+fed_config() {
+    cat <<JSON
+{"workload": "chat", "listen": ["127.0.0.1:$2"], "threads": 2, "log": {"level": "info"},
+ "stats": {"interval_s": 0}, "timeouts": {"linger_s": 1},
+ "chat": {"server_name": "$1", "network_name": "FedNet",
+          "flood": {"messages_per_second": 1000, "burst": 1000, "max_queued": 1000}},
+ "federation": {"redis": "127.0.0.1:$REDIS_PORT", "password": "", "heartbeat_s": 1,
+                "node_timeout_s": 3, "key_prefix": "hiconn:"}}
+JSON
+}
+fed_config "$WIN_NODE" "$WIN_PORT" >"$FED_DIR/win.json"
+fed_config "$LINUX_NODE" "$LINUX_PORT" >"$FED_DIR/linux.json"
+WIN_LOG=$LOGS/fed-win-node.log
+LINUX_LOG=$LOGS/fed-linux-node.log
+"$W" "$EXE" run --config "$FED_DIR/win.json" </dev/null >"$WIN_LOG" 2>&1 &
+WIN_PID=$!
+CLEANUP_PIDS+=("$WIN_PID")
+"$LINUX_EXE" run --config "$FED_DIR/linux.json" </dev/null >"$LINUX_LOG" 2>&1 &
+LINUX_PID=$!
+CLEANUP_PIDS+=("$LINUX_PID")
+joined() { grep -q "federation: node $1 joined network FedNet" "$2"; }
+wait_for "$WIN_NODE (hiconn.exe) listening on $WIN_PORT" listening "$WIN_PORT"
+wait_for "$LINUX_NODE (Linux) listening on $LINUX_PORT" listening "$LINUX_PORT"
+wait_for "$WIN_NODE joined the network" joined "$WIN_NODE" "$WIN_LOG"
+wait_for "$LINUX_NODE joined the network" joined "$LINUX_NODE" "$LINUX_LOG"
+ok "$WIN_NODE: hiconn.exe pid $WIN_PID, port $WIN_PORT; $LINUX_NODE: Linux pid $LINUX_PID, port $LINUX_PORT"
+
+# The two clients; every read is bounded by the deadline, the whole script by 4x it.
+timeout $((DEADLINE_S * 4)) /usr/bin/python3 - "$WIN_PORT" "$WIN_NODE" "$LINUX_PORT" \
+    "$LINUX_NODE" "$DEADLINE_S" <<'PY' || fail "federation between $WIN_NODE and $LINUX_NODE"
+import socket, sys, time
+
+win_port, win_node, linux_port, linux_node = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+DEADLINE = float(sys.argv[5])
+CHANNEL = "#fedwin"
+
+
+class Fail(Exception):
+    pass
+
+
+def numeric(line):
+    parts = line.split(" ", 2)
+    return parts[1] if line.startswith(":") and len(parts) > 2 and parts[1].isdigit() else None
+
+
+class Irc:
+    """One IRC connection; every line received is kept in `history`."""
+
+    def __init__(self, port, nick, node, side):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+        self.nick, self.node, self.side = nick, node, side
+        self.buf, self.history = b"", []
+
+    def __str__(self):
+        return f"{self.nick}@{self.node}"
+
+    def send(self, *lines):
+        self.sock.sendall("".join(l + "\r\n" for l in lines).encode())
+
+    def read_until(self, pred, what):
+        got, end = [], time.monotonic() + DEADLINE
+        while True:
+            while b"\n" in self.buf:
+                raw, self.buf = self.buf.split(b"\n", 1)
+                line = raw.rstrip(b"\r").decode(errors="replace")
+                self.history.append(line)
+                got.append(line)
+                if line.startswith("PING "):
+                    self.send("PONG " + line[5:])
+                if pred(line):
+                    return got
+            left = end - time.monotonic()
+            if left <= 0:
+                raise Fail(f"{self}: no {what} within {DEADLINE:.0f} s; last lines: {self.history[-6:]}")
+            self.sock.settimeout(left)
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not data:
+                raise Fail(f"{self}: connection closed while waiting for {what}; last lines: {self.history[-6:]}")
+            self.buf += data
+
+    def wait_for(self, pred, since, what):
+        for line in self.history[since:]:
+            if pred(line):
+                return line
+        return self.read_until(pred, what)[-1]
+
+    def sync(self):
+        tok = f"sync{time.monotonic_ns()}"
+        self.send(f"PING :{tok}")
+        self.read_until(lambda l: l.endswith(f"PONG {self.node} :{tok}"), f"PONG {tok}")
+
+    def register(self):
+        self.send(f"NICK {self.nick}", f"USER {self.nick} 0 * :{self.side} user")
+        lines = self.read_until(lambda l: numeric(l) in ("376", "422", "432", "433", "464"),
+                                "end of the welcome")
+        if numeric(lines[-1]) not in ("376", "422"):
+            raise Fail(f"{self}: registration refused: {lines[-1]}")
+        welcome = [l for l in lines if numeric(l) == "001"]
+        if not welcome or not welcome[0].startswith(f":{self.node} 001 {self.nick} "):
+            raise Fail(f"{self}: no 001 from {self.node}: {lines[:3]}")
+        print(f"   ok: {self} ({self.side}) registered: {welcome[0]}")
+
+    def names(self, channel):
+        self.send(f"NAMES {channel}")
+        lines = self.read_until(lambda l: numeric(l) == "366", f"366 for NAMES {channel}")
+        members = []
+        for l in lines:
+            if numeric(l) == "353":
+                members += l.split(" :", 1)[1].split()
+        return sorted(members)
+
+    def wait_names(self, channel, *expected):
+        """Polls NAMES until it is one of the `expected` lists of members."""
+        expected, got, end = [sorted(e) for e in expected], [], time.monotonic() + DEADLINE
+        while True:
+            got = self.names(channel)
+            if got in expected:
+                print(f"   ok: NAMES {channel} on {self.node} ({self.side}): {' '.join(got)}")
+                return
+            if time.monotonic() > end:
+                raise Fail(f"{self}: NAMES {channel} is {got}, expected {' or '.join(map(str, expected))}")
+            time.sleep(0.1)
+
+
+def cross(src, dst, target, what):
+    """src sends PRIVMSG target; dst must see it exactly once (src: never)."""
+    tok = f"{src.side}-to-{dst.side}-{time.monotonic_ns()}"
+    src_mark, dst_mark = len(src.history), len(dst.history)
+    src.send(f"PRIVMSG {target} :{tok}")
+    expected_tail = f" PRIVMSG {target} :{tok}"
+    line = dst.wait_for(lambda l: l.endswith(expected_tail), dst_mark, f"{what} '{tok}'")
+    if not line.startswith(f":{src.nick}!"):
+        raise Fail(f"{dst}: {what} from the wrong source: {line}")
+    # Fence: a later message of the same sender (one node's events cross in order), then a
+    # PING round trip on each connection; whatever else came of the first is in by then.
+    fence = f"fence-{tok}"
+    src.send(f"PRIVMSG {target} :{fence}")
+    dst.wait_for(lambda l: l.endswith(f" :{fence}"), dst_mark, f"fence '{fence}'")
+    dst.sync()
+    src.sync()
+    seen = sum(1 for l in dst.history[dst_mark:] if l.endswith(expected_tail))
+    echoed = sum(1 for l in src.history[src_mark:] if l.endswith(expected_tail))
+    if seen != 1 or echoed != 0:
+        raise Fail(f"{what}: {dst} saw it {seen} times (want 1), {src} {echoed} times (want 0)")
+    print(f"   ok: {what} {src.side} -> {dst.side}: {dst} got it once: {line}")
+
+
+try:
+    w = Irc(win_port, "winuser", win_node, "Windows")
+    l = Irc(linux_port, "linuser", linux_node, "Linux")
+    w.register()
+    l.register()
+    w.send(f"JOIN {CHANNEL}")
+    w.read_until(lambda x: numeric(x) == "366", f"JOIN {CHANNEL}")
+    # The Linux node lists the Windows user (the channel's op) before linuser joins.
+    l.wait_names(CHANNEL, ["@winuser"])
+    mark = len(w.history)
+    l.send(f"JOIN {CHANNEL}")
+    l.read_until(lambda x: numeric(x) == "366", f"JOIN {CHANNEL}")
+    w.wait_for(lambda x: x.startswith(":linuser!") and " JOIN " in x, mark, "linuser's JOIN")
+    print(f"   ok: {w} saw linuser (on {linux_node}) join {CHANNEL}")
+    w.wait_names(CHANNEL, ["@winuser", "linuser"])
+    l.wait_names(CHANNEL, ["@winuser", "linuser"])
+    cross(w, l, CHANNEL, "channel PRIVMSG")
+    cross(l, w, CHANNEL, "channel PRIVMSG")
+    cross(w, l, l.nick, "private PRIVMSG")
+    cross(l, w, w.nick, "private PRIVMSG")
+    mark = len(l.history)
+    w.send("QUIT :bye from Windows")
+    l.wait_for(lambda x: x.startswith(":winuser!") and " QUIT " in x, mark, "winuser's QUIT")
+    print(f"   ok: {l} saw winuser's QUIT")
+    # winuser is gone from the channel on the Linux node too (linuser may or may not be op).
+    l.wait_names(CHANNEL, ["linuser"], ["@linuser"])
+    l.send("QUIT :bye from Linux")
+except Fail as e:
+    print(f"   FAILED: {e}", file=sys.stderr)
+    sys.exit(1)
+PY
+
+# Windows node first (Ctrl-C): its goodbye must reach the Linux node, which drops it at once.
+kill -INT "$WIN_PID"
+wait_for "$WIN_NODE (hiconn.exe) exits after Ctrl-C" gone "$WIN_PID"
+set +e; wait "$WIN_PID"; RC=$?; set -e
+expect_rc 0 "$WIN_NODE stopped by Ctrl-C"
+grep -q "stopped:" "$WIN_LOG" || fail "$WIN_NODE: no graceful stop line after Ctrl-C"
+wait_for "$LINUX_NODE hears $WIN_NODE leave" grep -q "federation: node $WIN_NODE left the network" "$LINUX_LOG"
+ok "$WIN_NODE: Ctrl-C -> graceful stop, exit 0; $LINUX_NODE logged: node $WIN_NODE left the network"
+kill -TERM "$LINUX_PID"
+wait_for "$LINUX_NODE exits after SIGTERM" gone "$LINUX_PID"
+set +e; wait "$LINUX_PID"; RC=$?; set -e
+expect_rc 0 "$LINUX_NODE stopped by SIGTERM"
+grep -q "stopped:" "$LINUX_LOG" || fail "$LINUX_NODE: no graceful stop line after SIGTERM"
+ok "$LINUX_NODE: SIGTERM -> graceful stop, exit 0"
+kill -TERM "$REDIS_PID"
+wait_for "redis-server exits" gone "$REDIS_PID"
+set +e; wait "$REDIS_PID"; RC=$?; set -e
+expect_rc 0 "redis-server stopped by SIGTERM"
+ok "redis-server stopped (pid $REDIS_PID)"
+CLEANUP_PIDS=()  # all three reaped: their PIDs may be reused
 
 # --- 3. service lifecycle with hiconn's own commands ---------------------------------------
 say "service lifecycle: hiconn install/start/pause/continue/stop/uninstall"
