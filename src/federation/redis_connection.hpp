@@ -47,8 +47,6 @@ public:
     /// Closes; pending callbacks run with nullptr.
     void close();
     bool is_open() const noexcept { return open_; }
-    /// Bytes formatted but not yet written (a slow Redis shows here).
-    std::size_t unsent_bytes() const noexcept { return out_.size() + writing_.size(); }
 
 private:
     void do_read();

@@ -12,6 +12,7 @@
 #include "workloads/chat/flood_control.hpp"
 #include "workloads/chat/line_framer.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -20,6 +21,12 @@
 namespace hiconn::chat {
 
 struct Channel;
+
+/// Wall-clock milliseconds, the clock of ClientState::nick_ms (comparable across nodes).
+inline std::int64_t wall_clock_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 /// Guarded by ChatServer's mutex.
 struct ClientState {

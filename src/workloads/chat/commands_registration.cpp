@@ -2,16 +2,9 @@
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
 
-#include <chrono>
-
 namespace hiconn::chat {
 
 namespace {
-
-std::int64_t wall_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 void send_welcome(Context& ctx) {
     const Settings& s = ctx.settings();
@@ -124,7 +117,7 @@ void handle_nick(Context& ctx, const Message& m) {
 void complete_nick(Context& ctx, const std::string& nick, std::int64_t nick_ms) {
     ClientState& me = ctx.me();
     const std::int64_t old_ms = me.nick_ms;
-    me.nick_ms = nick_ms != 0 ? nick_ms : wall_ms();
+    me.nick_ms = nick_ms != 0 ? nick_ms : wall_clock_ms();
     if (!me.registered) {
         ctx.state.set_nick(ctx.client, nick);
         try_register(ctx);
