@@ -6,6 +6,7 @@
 // I/O thread (from a Workload callback, or after posting to executor()).
 #pragma once
 
+#include "core/shared_buffer.hpp"
 #include "core/stats.hpp"
 #include "core/timer_wheel.hpp"
 
@@ -23,13 +24,6 @@ namespace hiconn::core {
 
 class Worker;
 class Workload;
-
-/// An immutable byte buffer that can be queued to many connections without a copy
-/// (chat fan-out: formatted once, shared by every recipient).
-using SharedBuffer = std::shared_ptr<const std::string>;
-inline SharedBuffer make_shared_buffer(std::string bytes) {
-    return std::make_shared<const std::string>(std::move(bytes));
-}
 
 class Connection : public std::enable_shared_from_this<Connection>, private WheelNode {
 public:

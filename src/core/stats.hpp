@@ -2,6 +2,8 @@
 // path), read by the stats reporter and the metrics endpoint through snapshot().
 #pragma once
 
+#include "core/close_reason.hpp"
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -9,22 +11,6 @@
 #include <vector>
 
 namespace hiconn::core {
-
-enum class CloseReason : std::uint8_t {
-    peer_closed,        ///< the client closed (FIN) or reset
-    io_error,           ///< a socket error
-    first_data_timeout, ///< timeouts.first_data_s
-    idle_timeout,       ///< timeouts.idle_s (chat: ping timeout)
-    send_stall,         ///< timeouts.send_stall_s with a full send queue
-    send_queue_full,    ///< the workload closed it for limits.max_send_queue_bytes (chat SendQ)
-    rejected_limit,     ///< limits.max_connections with on_limit = reject
-    rejected_per_ip,    ///< limits.max_connections_per_ip
-    server_stop,        ///< graceful stop of the server
-    workload,           ///< the workload closed it (e.g. IRC QUIT, protocol error)
-    count_
-};
-constexpr std::size_t close_reason_count = static_cast<std::size_t>(CloseReason::count_);
-const char* to_string(CloseReason reason);
 
 enum class AcceptPauseCause : std::uint8_t { resource, limit, operator_request, count_ };
 constexpr std::size_t accept_pause_cause_count = static_cast<std::size_t>(AcceptPauseCause::count_);

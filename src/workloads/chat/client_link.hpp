@@ -6,8 +6,8 @@
 // link's own I/O thread, like core::Connection).
 #pragma once
 
-#include "core/connection.hpp"
-#include "core/stats.hpp"
+#include "core/close_reason.hpp"
+#include "core/shared_buffer.hpp"
 
 #include <cstddef>
 #include <cstdint>
