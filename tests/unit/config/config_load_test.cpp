@@ -1,5 +1,7 @@
 #include "config_test_util.hpp"
 
+#include "config/config_fields.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -222,39 +224,43 @@ TEST_CASE("to_json_text prints federation as null when standalone, else every ke
     CHECK(text.find("\"federation\": null") == std::string::npos);
 }
 
-TEST_CASE("operator== sees a change in any section", "[config]")
+TEST_CASE("operator== sees a change in every field and every optional section", "[config]")
 {
+    using namespace hiconn::config::detail;
     const Config base;
-    Config c = base;
-    c.chat.flood.max_queued = 1;
-    CHECK(c != base);
-    c = base;
-    c.stats.http.allow.push_back("::1");
-    CHECK(c != base);
-    c = base;
-    c.source_file = "x";
-    CHECK(c != base);
     CHECK(Config{} == base);
-}
-
-TEST_CASE("operator== sees a change in each federation key", "[config]")
-{
-    const Config base;
-    const std::function<void(FederationConfig&)> changes[] = {
-        [](FederationConfig& f) { f.enabled = true; },
-        [](FederationConfig& f) { f.redis = "127.0.0.1:6380"; },
-        [](FederationConfig& f) { f.password = "pw"; },
-        [](FederationConfig& f) { f.heartbeat_s = 3; },
-        [](FederationConfig& f) { f.node_timeout_s = 11; },
-        [](FederationConfig& f) { f.key_prefix = "other:"; },
-    };
-    for (std::size_t i = 0; i < std::size(changes); ++i) {
-        INFO("change " << i);
+    for (const auto& field : fields()) {
+        INFO(field.path);
+        Json other;
+        switch (field.type) {
+        case Type::integer:
+            other = field.get(base).get<std::uint64_t>() == field.minimum ? field.maximum : field.minimum;
+            break;
+        case Type::string:
+            other = field.choices.empty() ? "changed" : "";
+            for (const auto& choice : field.choices)
+                if (choice != field.get(base).get<std::string>()) other = choice;
+            break;
+        case Type::string_list:
+            other = std::vector<std::string>{"127.0.0.1:1", "127.0.0.2:2"};
+            break;
+        }
+        REQUIRE(other != field.get(base));
         Config c = base;
-        changes[i](c.federation);
+        field.set(c, other);
         CHECK(c != base);
         CHECK_FALSE(c == base);
     }
+    for (const auto& section : sections()) {
+        if (!section.present) continue;
+        INFO(section.path);
+        Config c = base;
+        section.set_present(c, !section.present(base));
+        CHECK(c != base);
+    }
+    Config c = base;
+    c.source_file = "x";
+    CHECK(c != base);
 }
 
 TEST_CASE("load_file reads a file and names it in errors", "[config]")
