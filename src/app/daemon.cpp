@@ -1,8 +1,10 @@
 #include "app/daemon.hpp"
 
 #include "app/admin_http.hpp"      // ops: stats.http endpoint
+#include "app/engine_settings.hpp"
 #include "app/metrics_source.hpp"  // ops
 #include "app/stats_reporter.hpp"
+#include "core/endpoint_text.hpp"
 #include "core/io_pool.hpp"
 #include "core/log.hpp"
 #include "core/server.hpp"
@@ -128,16 +130,13 @@ void Daemon::start() {
     }
 
     d.workload = workloads::make_workload(c);
-    d.server = std::make_unique<core::Server>(*d.pool, c, *d.workload);
+    d.server = std::make_unique<core::Server>(*d.pool, engine_settings(c), *d.workload);
     d.pool->start();
     d.workload->start(*d.pool);  // e.g. joins the federation; throws ConfigError if refused
     d.server->start();
 
     std::vector<std::string> bound;
-    for (const auto& ep : d.server->local_endpoints()) {
-        const auto host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
-        bound.push_back(host + ":" + std::to_string(ep.port()));
-    }
+    for (const auto& ep : d.server->local_endpoints()) bound.push_back(core::to_text(ep));
     log::info("listening on " + join(bound));
     d.reporter = std::make_unique<StatsReporter>(d.control, *d.server, c.stats.interval_s);
     d.reporter->start();
@@ -217,7 +216,7 @@ bool Daemon::reload() {
         log::set_level(log::parse_level(next.log.level));
         log::reopen();
         if (d.server) {
-            d.server->apply(next);
+            d.server->apply(engine_settings(next));
             d.workload->reload(next);
         }
         if (d.reporter) d.reporter->set_interval(next.stats.interval_s);

@@ -2,12 +2,20 @@
 // back-pressure, coarse timeouts and a graceful close. It owns itself (shared_ptr kept alive
 // by its pending operations); the per-thread registry only holds it so stop() can reach it.
 //
+// Its parts live in files named after them:
+//   connection.cpp          start, failure and the final release
+//   connection_receive.cpp  the receive strategies (zero-byte waits, posted receives)
+//   connection_send.cpp     the send path over a SendQueue (immediate, deferred, posted)
+//   connection_close.cpp    the close and linger state machine, and the timeouts
+//
 // Thread safety: every member function is "in loop" -- call it only on the connection's own
 // I/O thread (from a Workload callback, or after posting to executor()).
 #pragma once
 
+#include "core/close_reason.hpp"
+#include "core/connection_budget.hpp"
+#include "core/send_queue.hpp"
 #include "core/shared_buffer.hpp"
-#include "core/stats.hpp"
 #include "core/timer_wheel.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -18,12 +26,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace hiconn::core {
 
 class Worker;
-class Workload;
 
 class Connection : public std::enable_shared_from_this<Connection>, private WheelNode {
 public:
@@ -45,16 +51,11 @@ public:
     void enqueue(std::string_view bytes);
 
     /// Bytes waiting in the send queue.
-    std::size_t send_queue_bytes() const noexcept { return queued_bytes_; }
+    std::size_t send_queue_bytes() const noexcept { return queue_.bytes(); }
 
     /// Graceful close: stop reading, flush the queue, shut down the send side, wait up to
     /// timeouts.linger_s for the peer's FIN, then close. Idempotent.
     void close(CloseReason reason = CloseReason::workload);
-
-    /// Stop / restart reading (chat flood control, echo back-pressure).
-    void pause_reading();
-    void resume_reading();
-    bool reading_paused() const noexcept { return read_paused_by_workload_; }
 
     /// One workload timer per connection on the coarse timer wheel (1 s resolution):
     /// Workload::on_timer() runs after about `seconds` (>= 1). Re-setting replaces it.
@@ -76,11 +77,18 @@ private:
     friend class Worker;
     enum class State : std::uint8_t { open, flushing, lingering, closed };
 
-    /// In loop, once: `rejection` != workload means "send the workload's rejection message
-    /// and close" (over a connection limit) instead of serving.
-    void start(CloseReason rejection, bool counted_per_ip);
-    void fail(const boost::system::error_code& ec);
+    // connection.cpp
+    /// In loop, once: serves an admitted connection; a rejected one only gets the
+    /// workload's rejection message before its close.
+    void start(Admission admission);
+    /// A socket operation failed: logs `what` at debug level (silent for
+    /// operation_aborted) and closes at once.
+    void fail(const boost::system::error_code& ec, const char* what);
+    void finish(CloseReason reason);
+
+    // connection_receive.cpp
     void do_receive();
+    bool reading() const noexcept { return state_ == State::open && !read_paused_by_queue_; }
     void do_wait_readable();
     void on_readable(const boost::system::error_code& ec);
     void do_posted_receive();
@@ -89,12 +97,16 @@ private:
     void read_failed(const boost::system::error_code& ec);
     void on_receive_slot();
     bool discard_input();
-    void start_sending();
-    void on_queue_empty();
+    void release_receive_slot();
+    void release_posted_buffer();
 
+    // connection_send.cpp
+    /// Writes what the socket takes now; returns the bytes written (0 on would-block or
+    /// after a failure, which closes).
+    std::size_t write_some_now(const char* data, std::size_t size);
     void append(SharedBuffer buffer, std::size_t offset);
-    void write_now();
-    void request_send_slot();
+    void write_queue_now();
+    void start_sending();
     void on_send_slot();
     void do_posted_send();
     void on_posted_send(const boost::system::error_code& ec, std::size_t bytes);
@@ -102,33 +114,20 @@ private:
     void check_queue_limits();
     void schedule_flush();
     void flush();
+    void on_queue_drained();
 
+    // connection_close.cpp
     void start_shutdown();
     void do_linger();
-    void finish(CloseReason reason);
-    void release_receive_slot();
-    void release_posted_buffer();
-
     void on_timeout(std::uint32_t now);
     std::uint32_t next_deadline() const noexcept;
     void rearm_timer();
-
-    struct Segment {
-        SharedBuffer bytes;
-        std::size_t offset;
-    };
 
     Worker& worker_;
     Socket socket_;
     boost::asio::ip::address remote_;
     void* user_ = nullptr;
-
-    struct SendQueue {
-        std::vector<Segment> segments;
-        std::size_t head = 0;  // first live segment
-    };
-    std::unique_ptr<SendQueue> queue_;  // only while bytes wait: idle connections stay small
-    std::size_t queued_bytes_ = 0;
+    SendQueue queue_;
 
     // Receive side.
     char* posted_buffer_ = nullptr;   // held only while a posted receive is outstanding
@@ -147,6 +146,7 @@ private:
 
     State state_ = State::open;
     CloseReason close_reason_ = CloseReason::peer_closed;
+    Admission admission_;
     bool got_data_ : 1;
     bool wait_pending_ : 1;
     bool receive_pending_ : 1;
@@ -155,11 +155,8 @@ private:
     bool send_pending_ : 1;
     bool waiting_send_slot_ : 1;
     bool flush_scheduled_ : 1;
-    bool read_paused_by_workload_ : 1;
     bool read_paused_by_queue_ : 1;
     bool peer_closed_ : 1;
-    bool counted_per_ip_ : 1;
-    bool rejected_ : 1;
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

@@ -1,9 +1,9 @@
 #include "core/listener.hpp"
 
 #include "core/connection.hpp"
+#include "core/endpoint_text.hpp"
 #include "core/io_pool.hpp"
 #include "core/log.hpp"
-#include "core/per_ip_limiter.hpp"
 #include "core/server.hpp"
 #include "core/worker.hpp"
 #include "platform/platform.hpp"
@@ -17,14 +17,6 @@ namespace hiconn::core {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::system::error_code;
-
-namespace {
-std::string describe(const tcp::endpoint& ep) {
-    std::string host = ep.address().to_string();
-    if (ep.address().is_v6()) host = "[" + host + "]";
-    return host + ":" + std::to_string(ep.port());
-}
-}  // namespace
 
 Listener::Listener(Server& server, asio::io_context& io, tcp::endpoint endpoint)
     : server_(server),
@@ -40,7 +32,7 @@ void Listener::open() {
     try {
         open_socket();
     } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("cannot listen on " + describe(configured_) + ": " +
+        throw std::runtime_error("cannot listen on " + to_text(configured_) + ": " +
                                  e.code().message());
     }
 }
@@ -73,38 +65,36 @@ void Listener::set_target_gauge(std::uint32_t target) {
 
 void Listener::post_accepts() {
     if (stopped_ || operator_paused_ || resource_paused_ || !acceptor_.is_open()) return;
-    const auto settings = server_.settings();
-    const bool pause_at_limit = settings->accept.on_limit == "pause";
-    const auto max_connections = static_cast<std::int64_t>(settings->limits.max_connections);
-    auto& reserved = server_.reserved();
+    auto& budget = server_.budget();
     while (outstanding_ < watermark_.target()) {
-        if (pause_at_limit && reserved.load() >= max_connections) {
+        const auto reservation = budget.reserve_accept();
+        if (!reservation) {  // pause mode, every slot taken
             if (!limit_paused_.exchange(true)) {
                 Stats::add(server_.stats().accept_pauses[static_cast<std::size_t>(AcceptPauseCause::limit)]);
                 log::warn("accepting paused: limits.max_connections (" +
-                          std::to_string(max_connections) + ") reached on " + describe(bound_));
+                          std::to_string(budget.max_connections()) + ") reached on " + to_text(bound_));
             }
             return;
         }
         if (limit_paused_.exchange(false))
-            log::info("accepting resumed on " + describe(bound_) + " (below the connection limit)");
+            log::info("accepting resumed on " + to_text(bound_) + " (below the connection limit)");
         ++outstanding_;
-        ++reserved;
         Stats::add(server_.stats().outstanding_accepts, 1);
         const std::size_t target = server_.io().next_index();
         acceptor_.async_accept(server_.io().context(target),
-                               [this, target](const error_code& ec, Connection::Socket socket) {
-                                   on_accept(ec, std::move(socket), target);
+                               [this, target, held = *reservation](const error_code& ec, Connection::Socket socket) {
+                                   on_accept(ec, std::move(socket), target, held);
                                });
     }
 }
 
-void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::size_t target) {
+void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::size_t target,
+                         Reservation reservation) {
     --outstanding_;
     Stats::add(server_.stats().outstanding_accepts, -1);
-    auto& reserved = server_.reserved();
+    auto& budget = server_.budget();
     if (ec) {
-        --reserved;
+        budget.cancel(reservation);
         if (ec == asio::error::operation_aborted) return;
         Stats::add(server_.stats().accept_errors);
         // Pass the plain value: converting a Boost error_code to std::error_code goes through
@@ -127,28 +117,15 @@ void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::s
     error_code endpoint_ec;
     const auto remote = socket.remote_endpoint(endpoint_ec);
     if (endpoint_ec) {  // reset before we got to it
-        --reserved;
+        budget.cancel(reservation);
         post_accepts();
         return;
     }
-    const auto settings = server_.settings();
-    CloseReason rejection = CloseReason::workload;
-    bool counted_per_ip = false;
-    if (settings->accept.on_limit == "reject" &&
-        server_.stats().connections.load() >= static_cast<std::int64_t>(settings->limits.max_connections)) {
-        rejection = CloseReason::rejected_limit;
-    } else if (settings->limits.max_connections_per_ip > 0) {
-        if (server_.per_ip().try_add(remote.address(), settings->limits.max_connections_per_ip))
-            counted_per_ip = true;
-        else
-            rejection = CloseReason::rejected_per_ip;
-    }
-    // A refused connection only lives to deliver its rejection: it does not count.
-    if (rejection == CloseReason::workload) server_.stats().connection_opened();
+    const Admission admission = budget.admit(remote.address(), reservation);
     Worker& worker = server_.worker(target);
     auto connection = std::make_shared<Connection>(worker, std::move(socket), remote.address());
-    asio::post(worker.io(), [&worker, connection = std::move(connection), rejection, counted_per_ip]() mutable {
-        worker.adopt(std::move(connection), rejection, counted_per_ip);
+    asio::post(worker.io(), [&worker, connection = std::move(connection), admission]() mutable {
+        worker.adopt(std::move(connection), admission);
     });
     post_accepts();
 }
@@ -158,7 +135,7 @@ void Listener::pause_for_resource(const error_code& ec) {
     Stats::add(server_.stats().accept_pauses[static_cast<std::size_t>(AcceptPauseCause::resource)]);
     const auto backoff = server_.settings()->accept.retry_backoff_ms;
     // Under exhaustion this repeats every backoff: one line per 10 s with a count.
-    const std::string where = "accept failed on " + describe(bound_);
+    const std::string where = "accept failed on " + to_text(bound_);
     log::write_limited(log::Level::warn, where,
                        where + ": " + ec.message() + " -- accepting paused until a connection " +
                            "closes or " + std::to_string(backoff) + " ms pass");
@@ -209,7 +186,7 @@ void Listener::pause() {
         Stats::add(server_.stats().accept_pauses[static_cast<std::size_t>(AcceptPauseCause::operator_request)]);
         error_code ec;
         acceptor_.close(ec);  // outstanding accepts complete with operation_aborted
-        log::info("accepting paused on " + describe(bound_) + " (operator)");
+        log::info("accepting paused on " + to_text(bound_) + " (operator)");
     });
 }
 
@@ -219,7 +196,7 @@ void Listener::resume() {
         try {
             open_socket();
         } catch (const boost::system::system_error& e) {
-            log::error("cannot resume listening on " + describe(bound_) + ": " + e.code().message() +
+            log::error("cannot resume listening on " + to_text(bound_) + ": " + e.code().message() +
                        " (retrying in 1 s)");
             backoff_timer_.expires_after(std::chrono::seconds(1));
             backoff_timer_.async_wait([this](const error_code& ec) {
@@ -230,7 +207,7 @@ void Listener::resume() {
             return;
         }
         operator_paused_ = false;
-        log::info("accepting resumed on " + describe(bound_));
+        log::info("accepting resumed on " + to_text(bound_));
         post_accepts();
     });
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/accept_watermark.hpp"
+#include "core/connection_budget.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,7 +46,7 @@ private:
     void on_accept(const boost::system::error_code& ec,
                    boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                     boost::asio::io_context::executor_type> socket,
-                   std::size_t worker_index);
+                   std::size_t worker_index, Reservation reservation);
     void pause_for_resource(const boost::system::error_code& ec);
     void resume_after_pause();
     void do_tick();

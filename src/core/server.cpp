@@ -4,32 +4,30 @@
 #include "core/listener.hpp"
 #include "core/log.hpp"
 #include "core/operation_limiter.hpp"
-#include "core/per_ip_limiter.hpp"
 #include "core/worker.hpp"
 
 #include <boost/asio/ip/address.hpp>
-
-#include <stdexcept>
 
 namespace hiconn::core {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-Server::Server(IoPool& io, const config::Config& config, Workload& workload)
+Server::Server(IoPool& io, const EngineSettings& settings, Workload& workload)
     : io_(io),
       workload_(workload),
       stats_(io.size()),
-      settings_(std::make_shared<const config::Config>(config)),
-      send_limiter_(std::make_unique<OperationLimiter>(config.limits.max_outstanding_sends)),
-      receive_limiter_(std::make_unique<OperationLimiter>(config.limits.max_outstanding_receives)),
-      per_ip_(std::make_unique<PerIpLimiter>()) {
+      settings_(std::make_shared<const EngineSettings>(settings)),
+      send_limiter_(std::make_unique<OperationLimiter>(settings.limits.max_outstanding_sends)),
+      receive_limiter_(std::make_unique<OperationLimiter>(settings.limits.max_outstanding_receives)),
+      budget_(stats_) {
+    budget_.set_limits(settings.limits, settings.accept.on_limit);
     for (std::size_t i = 0; i < io.size(); ++i)
         workers_.push_back(std::make_unique<Worker>(*this, i, io.context(i), settings_));
 }
 
 Server::~Server() = default;
 
-std::shared_ptr<const config::Config> Server::settings() const {
+std::shared_ptr<const EngineSettings> Server::settings() const {
     std::lock_guard lock(settings_mutex_);
     return settings_;
 }
@@ -37,14 +35,9 @@ std::shared_ptr<const config::Config> Server::settings() const {
 void Server::start() {
     const auto settings = this->settings();
     std::size_t index = 0;
-    for (const auto& text : settings->listen) {
-        const auto address = config::parse_listen_address(text);
-        boost::system::error_code ec;
-        const auto ip = asio::ip::make_address(address.host, ec);
-        if (ec) throw std::runtime_error("cannot listen on " + text + ": not a numeric address");
+    for (const auto& endpoint : settings->listen) {
         // Spread the listeners over the threads; accepted sockets go round robin anyway.
-        auto listener = std::make_unique<Listener>(*this, io_.context(index++ % io_.size()),
-                                                   tcp::endpoint(ip, address.port));
+        auto listener = std::make_unique<Listener>(*this, io_.context(index++ % io_.size()), endpoint);
         listener->open();
         listeners_.push_back(std::move(listener));
     }
@@ -76,22 +69,23 @@ void Server::on_worker_drained() {
     if (drained_workers_.fetch_add(1) + 1 == workers_.size() && on_stopped_) on_stopped_();
 }
 
-void Server::apply(const config::Config& config) {
-    auto next = std::make_shared<const config::Config>(config);
+void Server::apply(const EngineSettings& settings) {
+    auto next = std::make_shared<const EngineSettings>(settings);
     {
         std::lock_guard lock(settings_mutex_);
         settings_ = next;
     }
-    send_limiter_->set_capacity(config.limits.max_outstanding_sends);
-    receive_limiter_->set_capacity(config.limits.max_outstanding_receives);
+    budget_.set_limits(settings.limits, settings.accept.on_limit);
+    send_limiter_->set_capacity(settings.limits.max_outstanding_sends);
+    receive_limiter_->set_capacity(settings.limits.max_outstanding_receives);
     for (auto& worker : workers_) worker->update_settings(next);
     for (auto& listener : listeners_)
-        listener->set_watermarks(config.accept.low_watermark, config.accept.high_watermark);
+        listener->set_watermarks(settings.accept.low_watermark, settings.accept.high_watermark);
     wake_listeners();  // a raised limit resumes paused listeners
 }
 
-void Server::on_connection_released() {
-    --reserved_;
+void Server::release(const Admission& admission, const asio::ip::address& remote) {
+    budget_.release(admission, remote);
     wake_listeners();
 }
 

@@ -2,7 +2,8 @@
 // connection limits, the per-thread workers, and the one stop path.
 #pragma once
 
-#include "config/config.hpp"
+#include "core/connection_budget.hpp"
+#include "core/engine_settings.hpp"
 #include "core/stats.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -19,14 +20,13 @@ namespace hiconn::core {
 class IoPool;
 class Listener;
 class OperationLimiter;
-class PerIpLimiter;
 class Worker;
 class Workload;
 
 class Server {
 public:
     /// `io` must outlive the server. The workload is shared by every connection.
-    Server(IoPool& io, const config::Config& config, Workload& workload);
+    Server(IoPool& io, const EngineSettings& settings, Workload& workload);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -45,7 +45,7 @@ public:
     /// Thread safe; only the first call counts.
     void stop(std::function<void()> done);
     /// New limits, timeouts, receive sizes and accept watermarks. Thread safe.
-    void apply(const config::Config& config);
+    void apply(const EngineSettings& settings);
 
     /// The bound addresses (a port 0 in the config is resolved here).
     std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
@@ -55,18 +55,16 @@ public:
     const Stats& stats() const noexcept { return stats_; }
     Workload& workload() noexcept { return workload_; }
     IoPool& io() noexcept { return io_; }
-    std::shared_ptr<const config::Config> settings() const;
+    std::shared_ptr<const EngineSettings> settings() const;
 
     // Engine internals used by Listener, Worker and Connection.
     OperationLimiter& send_limiter() noexcept { return *send_limiter_; }
     OperationLimiter& receive_limiter() noexcept { return *receive_limiter_; }
     Worker& worker(std::size_t index) noexcept { return *workers_[index]; }
-    PerIpLimiter& per_ip() noexcept { return *per_ip_; }
-    /// A connection slot was released: resume listeners that paused for a limit or a
-    /// resource error. Thread safe.
-    void on_connection_released();
-    /// Counts open connections plus outstanding accepts (the pause-mode limit).
-    std::atomic<std::int64_t>& reserved() noexcept { return reserved_; }
+    ConnectionBudget& budget() noexcept { return budget_; }
+    /// A connection is gone: gives back its slot and resumes listeners that paused for a
+    /// limit or a resource error. Thread safe.
+    void release(const Admission& admission, const boost::asio::ip::address& remote);
     bool stopping() const noexcept { return stopping_.load(); }
     void on_worker_drained();
 
@@ -77,13 +75,12 @@ private:
     Workload& workload_;
     Stats stats_;
     mutable std::mutex settings_mutex_;
-    std::shared_ptr<const config::Config> settings_;
+    std::shared_ptr<const EngineSettings> settings_;
     std::unique_ptr<OperationLimiter> send_limiter_;
     std::unique_ptr<OperationLimiter> receive_limiter_;
-    std::unique_ptr<PerIpLimiter> per_ip_;
+    ConnectionBudget budget_;
     std::vector<std::unique_ptr<Worker>> workers_;
     std::vector<std::unique_ptr<Listener>> listeners_;
-    std::atomic<std::int64_t> reserved_{0};
     std::atomic<bool> paused_{false};
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> drained_workers_{0};

@@ -24,10 +24,7 @@ void Stats::connection_opened() {
     }
 }
 
-void Stats::connection_closed(CloseReason reason) {
-    connections.fetch_sub(1, std::memory_order_relaxed);
-    add(closes[static_cast<std::size_t>(reason)]);
-}
+void Stats::connection_released() { connections.fetch_sub(1, std::memory_order_relaxed); }
 
 StatsSnapshot Stats::snapshot() const {
     const auto load = [](const auto& v) { return static_cast<std::uint64_t>(std::max<std::int64_t>(0, static_cast<std::int64_t>(v.load(std::memory_order_relaxed)))); };

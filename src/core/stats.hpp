@@ -83,8 +83,10 @@ public:
     static void add(Counter& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
     static void add(Gauge& g, std::int64_t n) { g.fetch_add(n, std::memory_order_relaxed); }
 
+    /// The connection gauge (and its peak); written only by ConnectionBudget.
     void connection_opened();
-    void connection_closed(CloseReason reason);
+    void connection_released();
+    void count_close(CloseReason reason) { add(closes[static_cast<std::size_t>(reason)]); }
 
     StatsSnapshot snapshot() const;
 

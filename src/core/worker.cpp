@@ -9,7 +9,7 @@ namespace hiconn::core {
 namespace asio = boost::asio;
 
 Worker::Worker(Server& server, std::size_t index, asio::io_context& io,
-               std::shared_ptr<const config::Config> settings)
+               std::shared_ptr<const EngineSettings> settings)
     : server_(server),
       workload_(server.workload()),
       stats_(server.stats()),
@@ -40,7 +40,7 @@ void Worker::on_tick(const boost::system::error_code& ec) {
     if (!(stopping_ && count_ == 0)) do_tick();
 }
 
-void Worker::update_settings(std::shared_ptr<const config::Config> settings) {
+void Worker::update_settings(std::shared_ptr<const EngineSettings> settings) {
     asio::post(io_, [this, settings = std::move(settings)]() mutable {
         settings_ = std::move(settings);
         // New timeouts: every connection re-evaluates its deadline on its next tick.
@@ -48,11 +48,10 @@ void Worker::update_settings(std::shared_ptr<const config::Config> settings) {
     });
 }
 
-void Worker::adopt(std::shared_ptr<Connection> connection, CloseReason rejection,
-                   bool counted_per_ip) {
+void Worker::adopt(std::shared_ptr<Connection> connection, Admission admission) {
     Connection& c = *connection;
     ++count_;  // c.start() puts it on the wheel, which is the registry
-    c.start(rejection, counted_per_ip);
+    c.start(admission);
     if (stopping_) c.close(CloseReason::server_stop);  // accepted while the stop began
 }
 
@@ -65,7 +64,7 @@ void Worker::schedule_flush(Connection& connection) {
     flush_list_.push_back(connection.shared_from_this());
     if (flush_pending_) return;
     flush_pending_ = true;
-    const std::uint32_t coalesce_ms = settings_->send.coalesce_ms;
+    const std::uint32_t coalesce_ms = settings_->coalesce_ms;
     if (coalesce_ms == 0) {
         // Runs after the handlers already queued on this thread: one gathered write per
         // connection for everything they enqueued.

@@ -5,8 +5,9 @@
 // All members are "in loop" unless said otherwise.
 #pragma once
 
-#include "config/config.hpp"
 #include "core/buffer_pool.hpp"
+#include "core/connection_budget.hpp"
+#include "core/engine_settings.hpp"
 #include "core/stats.hpp"
 #include "core/timer_wheel.hpp"
 
@@ -25,7 +26,7 @@ class Workload;
 class Worker {
 public:
     Worker(Server& server, std::size_t index, boost::asio::io_context& io,
-           std::shared_ptr<const config::Config> settings);
+           std::shared_ptr<const EngineSettings> settings);
     ~Worker();
 
     Server& server() noexcept { return server_; }
@@ -36,20 +37,19 @@ public:
     boost::asio::io_context& io() noexcept { return io_; }
     TimerWheel& wheel() noexcept { return wheel_; }
     BufferPool& buffers() noexcept { return buffers_; }
-    const config::Config& settings() const noexcept { return *settings_; }
+    const EngineSettings& settings() const noexcept { return *settings_; }
 
     /// Starts the one-second tick. Thread safe (posts).
     void start();
     /// New settings from a reload. Thread safe (posts).
-    void update_settings(std::shared_ptr<const config::Config> settings);
+    void update_settings(std::shared_ptr<const EngineSettings> settings);
     /// Graceful close of every connection; Server::on_worker_drained() once none is left.
     /// Thread safe (posts).
     void stop();
 
     /// Takes a freshly accepted socket (already on this worker's io_context). In loop.
-    /// `rejection` != CloseReason::workload: send the rejection message and close.
-    void adopt(std::shared_ptr<Connection> connection, CloseReason rejection,
-               bool counted_per_ip);
+    /// A rejected connection only gets the workload's rejection message before its close.
+    void adopt(std::shared_ptr<Connection> connection, Admission admission);
     /// Called by a connection when it is gone (before its memory is released).
     void forget(Connection& connection);
     /// Remembers a connection for the next flush: after the current batch of handlers, or
@@ -76,7 +76,7 @@ private:
     boost::asio::steady_timer flush_timer_;  // send.coalesce_ms
     TimerWheel wheel_;
     BufferPool buffers_;
-    std::shared_ptr<const config::Config> settings_;
+    std::shared_ptr<const EngineSettings> settings_;
     std::size_t count_ = 0;
     std::vector<std::shared_ptr<Connection>> flush_list_;
     bool flush_pending_ = false;  // a flush is posted or its timer runs

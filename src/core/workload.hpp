@@ -5,6 +5,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "core/close_reason.hpp"
 #include "core/stats.hpp"
 
 #include <functional>
@@ -34,11 +35,12 @@ public:
     /// The timer set with Connection::set_timer() expired.
     virtual void on_timer(Connection&) {}
 
-    /// The send queue went past limits.max_send_queue_bytes. Default (echo): the engine
-    /// stops reading from the connection until the queue drains (back-pressure) and closes it
-    /// after timeouts.send_stall_s. Return true to keep that default; chat closes the
-    /// connection with "Max SendQ exceeded" and returns false.
-    virtual bool on_send_queue_full(Connection&) { return true; }
+    /// The send queue went past limits.max_send_queue_bytes. The engine has already stopped
+    /// reading from the connection (back-pressure): it reads again once the queue drains to
+    /// half the cap, and closes it after timeouts.send_stall_s without progress. Called after
+    /// the handler whose send filled the queue, never from inside a send. Default (echo):
+    /// nothing more. Chat closes the connection with "Max SendQ exceeded".
+    virtual void on_send_queue_full(Connection&) {}
 
     /// The connection is gone (called exactly once, after on_open).
     virtual void on_close(Connection&, CloseReason) {}

@@ -149,7 +149,7 @@ void ChatServer::finish(Client& client, Context& ctx, Outbox& out) {
 
 void ChatServer::quit(Client& client, std::string_view reason, core::CloseReason kind) {
     if (client.closing) return;
-    client.closing = true;  // first: a send below may call back (on_send_queue_full)
+    client.closing = true;  // first: quit() runs once per client
     if (log::enabled(log::Level::debug))
         log::debug("chat: closing " + client.host() + " (" + std::string(reason) + ")");
     Outbox out(client);

@@ -85,9 +85,8 @@ public:
         if (Client* client = client_of(connection)) server_.on_timer(*client);
     }
 
-    bool on_send_queue_full(core::Connection& connection) override {
+    void on_send_queue_full(core::Connection& connection) override {
         if (Client* client = client_of(connection)) server_.on_send_queue_full(*client);
-        return false;  // closed with "Max SendQ exceeded", not the echo back-pressure
     }
 
     void on_close(core::Connection& connection, core::CloseReason reason) override {

@@ -1,0 +1,13 @@
+// The engine's typed settings from a loaded (already validated) configuration.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/engine_settings.hpp"
+
+namespace hiconn::app {
+
+/// Throws std::runtime_error naming a `listen` entry that is not a numeric address (the
+/// loader refuses those already; this is the engine's own guard).
+core::EngineSettings engine_settings(const config::Config& config);
+
+}  // namespace hiconn::app

@@ -1,0 +1,54 @@
+// What the engine reads from the configuration, typed. Built once per load or reload
+// (app/engine_settings.cpp), so the engine never sees config::Config and the hot path
+// compares enums, never strings. Every field is set by that builder.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace hiconn::core {
+
+enum class ReceiveStrategy : std::uint8_t { zero_byte, posted };
+/// What accepting does at limits.max_connections.
+enum class LimitAction : std::uint8_t { pause, reject };
+
+struct EngineSettings {
+    std::vector<boost::asio::ip::tcp::endpoint> listen;
+
+    struct Accept {
+        std::uint32_t low_watermark;
+        std::uint32_t high_watermark;
+        std::uint32_t backlog;
+        LimitAction on_limit;
+        std::uint32_t retry_backoff_ms;
+    } accept{};
+
+    struct Receive {
+        ReceiveStrategy strategy;
+        std::uint32_t initial_buffer;
+        std::uint32_t max_buffer;
+        std::uint32_t max_read_per_wakeup;
+    } receive{};
+
+    std::uint32_t coalesce_ms = 0;  ///< send.coalesce_ms
+
+    struct Limits {
+        std::uint64_t max_connections;
+        std::uint32_t max_connections_per_ip;  ///< 0 = unlimited
+        std::uint32_t max_outstanding_sends;
+        std::uint32_t max_outstanding_receives;
+        std::uint64_t max_send_queue_bytes;
+    } limits{};
+
+    /// Seconds; 0 disables that timeout.
+    struct Timeouts {
+        std::uint32_t first_data_s;
+        std::uint32_t idle_s;
+        std::uint32_t send_stall_s;
+        std::uint32_t linger_s;
+    } timeouts{};
+};
+
+}  // namespace hiconn::core
