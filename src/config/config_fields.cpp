@@ -255,6 +255,26 @@ const std::vector<OrderRule>& order_rules()
     return rules;
 }
 
+const std::vector<WorkloadDefault>& workload_defaults()
+{
+    static const std::vector<WorkloadDefault> table = {
+        // Most of a busy chat server's CPU is the kernel's cost per write: a few milliseconds
+        // let one write carry every line queued to a client meanwhile (docs/benchmarks.md).
+        {"chat", "send.coalesce_ms", 10},
+        // An IRC client told "ERROR :Server full" stops; one left in the backlog retries.
+        {"chat", "accept.on_limit", "reject"},
+    };
+    return table;
+}
+
+Config defaults_for(const std::string& workload)
+{
+    Config config;
+    for (const auto& d : workload_defaults())
+        if (d.workload == workload) find_field(d.path)->set(config, d.value);
+    return config;
+}
+
 const std::vector<ExclusiveRule>& exclusive_rules()
 {
     static const std::vector<ExclusiveRule> rules = {{"chat.motd", "chat.motd_file"}};

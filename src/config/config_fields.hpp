@@ -82,7 +82,18 @@ struct OnlyWithRule {
     std::string reason;  ///< for the message, e.g. "only the chat workload federates"
 };
 
+/// A default that differs for one workload (chat batches its writes; echo writes at once).
+/// Applies when the key is absent from the document; stated in the key's description.
+struct WorkloadDefault {
+    std::string workload;
+    std::string path;
+    Json value;
+};
+
 const std::vector<Field>& fields();
+const std::vector<WorkloadDefault>& workload_defaults();
+/// Config{} with the workload's own defaults applied (an unknown workload: Config{}).
+Config defaults_for(const std::string& workload);
 const std::vector<Section>& sections();
 const std::vector<OrderRule>& order_rules();
 const std::vector<ExclusiveRule>& exclusive_rules();

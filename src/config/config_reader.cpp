@@ -48,8 +48,10 @@ public:
 
     Config read(const Json& doc)
     {
-        Config config;
         if (!doc.is_object()) fail({""}, "expected a JSON object at the top level, got " + describe_value(doc));
+        const auto workload = doc.find("workload");
+        // Keys present in the document overwrite these; a bad "workload" fails below.
+        Config config = defaults_for(workload != doc.end() && workload->is_string() ? workload->get<std::string>() : "");
         read_section(doc, "", config);
         check_rules(config);
         return config;

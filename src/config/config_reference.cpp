@@ -30,6 +30,8 @@ std::string rule_sentences(const std::string& path)
         if (rule.section == path) out += " Only with " + rule.field + " \"" + rule.value + "\".";
         if (rule.field == path) out += " Must be \"" + rule.value + "\" when " + rule.section + " is set.";
     }
+    for (const auto& d : workload_defaults())
+        if (d.path == path) out += " Default with workload \"" + d.workload + "\": " + d.value.dump() + ".";
     return out;
 }
 

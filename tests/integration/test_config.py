@@ -10,6 +10,7 @@ Environment: HICONN_BIN (the binary), HICONN_SOURCE_DIR (the source tree).
 """
 
 import json
+import re
 import os
 import subprocess
 from pathlib import Path
@@ -221,8 +222,18 @@ def test_schema_accepts_what_hiconn_prints(schema):
 
 # (c) ----------------------------------------------------------------------------------------
 
-def expected_effective(schema_node, given):
+def workload_default(child, workload):
+    """A key's default for `workload`, stated in its description ("Default with workload
+    \"chat\": 10."), else the schema's default."""
+    match = re.search(r'Default with workload "%s": (.+?)\.(?: |$)' % re.escape(workload),
+                      child.get("description", ""))
+    return json.loads(match.group(1)) if match else child["default"]
+
+
+def expected_effective(schema_node, given, workload=None):
     """The schema's defaults overlaid with what the file sets: what check-config must print."""
+    if workload is None:
+        workload = given.get("workload", "echo")
     out = {}
     for key, child in schema_node["properties"].items():
         if key == "$schema":
@@ -233,9 +244,9 @@ def expected_effective(schema_node, given):
             elif "null" in child.get("type", []) and key not in given:
                 out[key] = None  # an optional section that is off
             else:
-                out[key] = expected_effective(child, given.get(key, {}))
+                out[key] = expected_effective(child, given.get(key, {}), workload)
         else:
-            out[key] = given.get(key, child["default"])
+            out[key] = given.get(key, workload_default(child, workload))
     return out
 
 

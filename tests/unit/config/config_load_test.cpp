@@ -299,3 +299,23 @@ TEST_CASE("a missing file or a directory is an error naming it", "[config]")
     }
     CHECK_THROWS_WITH(load_file("."), Catch::Contains(".: cannot read: is a directory"));
 }
+
+TEST_CASE("the chat workload has its own defaults, and a key in the document wins", "[config]")
+{
+    const Config echo = from_json_text("{}", "t.json");
+    CHECK(echo.send.coalesce_ms == 0);
+    CHECK(echo.accept.on_limit == "pause");
+    const Config chat = from_json_text(R"({"workload": "chat"})", "t.json");
+    CHECK(chat.send.coalesce_ms == 10);
+    CHECK(chat.accept.on_limit == "reject");
+    const Config flag = from_json_text("{}", "t.json", {"workload=chat"});  // --workload chat
+    CHECK(flag.send.coalesce_ms == 10);
+    const Config given = from_json_text(R"({"workload": "chat", "send": {"coalesce_ms": 0}})", "t.json");
+    CHECK(given.send.coalesce_ms == 0);
+    CHECK(given.accept.on_limit == "reject");
+    for (const auto& d : hiconn::config::detail::workload_defaults()) {
+        INFO(d.path);
+        CHECK(hiconn::config::detail::find_field(d.path) != nullptr);
+        CHECK(d.value != hiconn::config::detail::find_field(d.path)->get(Config{}));  // really differs
+    }
+}
