@@ -53,7 +53,7 @@ void Connection::start(Admission admission) {
     // settings and wheel belong to the worker's.
     receive_size_ = first_receive_size(worker_.settings().receive);
     opened_tick_ = activity_tick_ = worker_.wheel().now();
-    self_ = shared_from_this();
+    intrusive_ptr_add_ref(this);  // the self-reference, given up by finish()
     error_code ec;
     socket_.non_blocking(true, ec);
     // Replies are small and written as soon as they are ready: Nagle would hold them back.
@@ -93,8 +93,8 @@ void Connection::finish(CloseReason reason) {
     if (admission_.admitted()) worker_.workload().on_close(*this, reason);
     worker_.forget(*this);
     worker_.server().release(admission_, remote_);
-    // Callers up the stack may still touch members: release the last reference later.
-    asio::post(executor(), [keep = std::move(self_)] {});
+    // Callers up the stack may still touch members: release the self-reference later.
+    asio::post(executor(), [self = ConnectionPtr(this, /*add_ref=*/false)] {});
 }
 
 }  // namespace hiconn::core

@@ -1,6 +1,10 @@
 // One accepted TCP connection: zero-byte (or posted) reads, a bounded send queue with
-// back-pressure, coarse timeouts and a graceful close. It owns itself (shared_ptr kept alive
-// by its pending operations); the per-thread registry only holds it so stop() can reach it.
+// back-pressure, coarse timeouts and a graceful close. It owns itself: an intrusive count
+// (ConnectionPtr), held by its pending operations and by one self-reference from start() to
+// the final release; the per-thread registry (its timer wheel) only points at it so stop()
+// can reach it. Intrusive rather than shared_ptr because an idle connection is mostly this
+// object: no control block, no weak pointer, and 8-byte captures in its pending operations
+// (docs/benchmarks.md, "Where an idle connection's bytes go").
 //
 // Its parts live in files named after them:
 //   connection.cpp          start, failure and the final release
@@ -19,19 +23,22 @@
 #include "core/timer_wheel.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/smart_ptr/intrusive_ptr.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <atomic>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 
 namespace hiconn::core {
 
 class Worker;
+class Connection;
+using ConnectionPtr = boost::intrusive_ptr<Connection>;
 
-class Connection : public std::enable_shared_from_this<Connection>, private WheelNode {
+class Connection : private WheelNode {
 public:
     using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                     boost::asio::io_context::executor_type>;
@@ -72,6 +79,15 @@ public:
     /// Index of the I/O thread this connection lives on.
     std::size_t thread_index() const noexcept;
     bool is_open() const noexcept { return state_ == State::open; }
+
+    /// Another owning reference (for a task posted to this connection's thread).
+    ConnectionPtr ptr() noexcept { return ConnectionPtr(this); }
+    friend void intrusive_ptr_add_ref(Connection* c) noexcept {
+        c->refs_.fetch_add(1, std::memory_order_relaxed);
+    }
+    friend void intrusive_ptr_release(Connection* c) noexcept {
+        if (c->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
+    }
 
 private:
     friend class Worker;
@@ -123,26 +139,22 @@ private:
     std::uint32_t next_deadline() const noexcept;
     void rearm_timer();
 
+    // Ordered for packing (an idle connection is mostly this object): 152 bytes on x86-64.
+    std::atomic<std::uint32_t> refs_{0};  // fits in WheelNode's tail padding
     Worker& worker_;
     Socket socket_;
-    boost::asio::ip::address remote_;
     void* user_ = nullptr;
     SendQueue queue_;
-
-    // Receive side.
     char* posted_buffer_ = nullptr;   // held only while a posted receive is outstanding
+    boost::asio::ip::address remote_;
     std::uint32_t receive_size_ = 0;  // adaptive: doubles when a read fills it
-
-    // Keeps an open connection alive while it has no pending operation (e.g. reading
-    // paused). The worker's registry is its timer wheel: a live connection is always on it.
-    std::shared_ptr<Connection> self_;
 
     // Coarse timers (ticks are seconds on the worker's wheel; see TimerWheel).
     std::uint32_t opened_tick_ = 0;
     std::uint32_t activity_tick_ = 0;
-    std::uint32_t stall_since_ = 0;       // 0 = not stalled
-    std::uint32_t linger_deadline_ = 0;
-    std::uint32_t timer_deadline_ = 0;
+    std::uint32_t stall_since_ = 0;  // 0 = not stalled
+    /// While open: the workload's timer (0 = none). Closing: the linger deadline.
+    std::uint32_t deadline_ = 0;
 
     State state_ = State::open;
     CloseReason close_reason_ = CloseReason::peer_closed;
@@ -158,7 +170,5 @@ private:
     bool read_paused_by_queue_ : 1;
     bool peer_closed_ : 1;
 };
-
-using ConnectionPtr = std::shared_ptr<Connection>;
 
 }  // namespace hiconn::core

@@ -21,7 +21,7 @@ void Connection::close(CloseReason reason) {
     state_ = State::flushing;
     const std::uint32_t linger = worker_.settings().timeouts.linger_s;
     // The whole close (flush + FIN) is bounded by linger_s; 0 means "at most a second".
-    linger_deadline_ = worker_.wheel().now() + std::max<std::uint32_t>(1, linger);
+    deadline_ = worker_.wheel().now() + std::max<std::uint32_t>(1, linger);  // the workload's timer is gone
     if (!receive_pending_) release_receive_slot();
     rearm_timer();
     if (!queue_.empty()) {
@@ -29,7 +29,7 @@ void Connection::close(CloseReason reason) {
         // linger deadline must not overtake the last lines (a QUIT's ERROR). Posted, not
         // called, because the caller may be a workload iterating over its clients.
         // consume() starts the shutdown once everything is written.
-        asio::post(executor(), [self = shared_from_this()] { self->flush(); });
+        asio::post(executor(), [self = ptr()] { self->flush(); });
         return;
     }
     if (!send_pending_) start_shutdown();
@@ -52,12 +52,14 @@ void Connection::do_linger() {
 }
 
 void Connection::set_timer(std::uint32_t seconds) {
-    if (state_ == State::closed) return;
-    timer_deadline_ = worker_.wheel().now() + std::max<std::uint32_t>(1, seconds);
+    if (state_ != State::open) return;
+    deadline_ = worker_.wheel().now() + std::max<std::uint32_t>(1, seconds);
     rearm_timer();
 }
 
-void Connection::cancel_timer() { timer_deadline_ = 0; }
+void Connection::cancel_timer() {
+    if (state_ == State::open) deadline_ = 0;
+}
 
 std::uint32_t Connection::next_deadline() const noexcept {
     const auto& t = worker_.settings().timeouts;
@@ -65,10 +67,10 @@ std::uint32_t Connection::next_deadline() const noexcept {
     if (state_ == State::open) {
         if (!got_data_ && t.first_data_s) d = std::min(d, opened_tick_ + t.first_data_s);
         if (t.idle_s) d = std::min(d, activity_tick_ + t.idle_s);
-        if (timer_deadline_) d = std::min(d, timer_deadline_);
+        if (deadline_) d = std::min(d, deadline_);
     }
     if (stall_since_ && t.send_stall_s && !queue_.empty()) d = std::min(d, stall_since_ + t.send_stall_s);
-    if (linger_deadline_ && state_ != State::open) d = std::min(d, linger_deadline_);
+    if (deadline_ && state_ != State::open) d = std::min(d, deadline_);
     // The wheel is also the worker's registry: every live connection stays on it, at worst
     // re-evaluated once an hour.
     constexpr std::uint32_t keepalive_ticks = 3600;
@@ -86,7 +88,7 @@ void Connection::on_timeout(std::uint32_t now) {
     const auto& t = worker_.settings().timeouts;
     auto& timeouts = worker_.stats().timeouts;
     if (state_ != State::open) {
-        if (linger_deadline_ && now >= linger_deadline_) {
+        if (deadline_ && now >= deadline_) {
             Stats::add(timeouts[static_cast<std::size_t>(TimeoutKind::linger)]);
             finish(close_reason_);
             return;
@@ -105,8 +107,8 @@ void Connection::on_timeout(std::uint32_t now) {
         finish(CloseReason::send_stall);
         return;
     }
-    if (state_ == State::open && timer_deadline_ && now >= timer_deadline_) {
-        timer_deadline_ = 0;
+    if (state_ == State::open && deadline_ && now >= deadline_) {
+        deadline_ = 0;
         worker_.workload().on_timer(*this);
         if (state_ == State::closed) return;
     }

@@ -29,7 +29,7 @@ void Connection::do_receive() {
                 Stats::add(worker_.stats().posted_receives, 1);
             } else {
                 waiting_receive_slot_ = true;
-                limiter.wait([self = shared_from_this()] {
+                limiter.wait([self = ptr()] {
                     asio::post(self->executor(), [self] { self->on_receive_slot(); });
                 });
             }
@@ -58,7 +58,7 @@ void Connection::do_wait_readable() {
     // Outstanding for as long as the connection is idle: sized exactly (see PlainAllocator).
     socket_.async_wait(asio::socket_base::wait_read,
                        asio::bind_allocator(PlainAllocator<void>(),
-                                            [self = shared_from_this()](const error_code& ec) {
+                                            [self = ptr()](const error_code& ec) {
                                                 self->on_readable(ec);
                                             }));
 }
@@ -108,7 +108,7 @@ void Connection::on_readable(const error_code& ec) {
     worker_.buffers().release(buffer, size);
     if (more && reading()) {
         wait_pending_ = true;
-        asio::post(executor(), [self = shared_from_this()] { self->on_readable({}); });
+        asio::post(executor(), [self = ptr()] { self->on_readable({}); });
         return;
     }
     do_receive();
@@ -118,7 +118,7 @@ void Connection::do_posted_receive() {
     if (!posted_buffer_) posted_buffer_ = worker_.buffers().acquire(receive_size_);
     receive_pending_ = true;
     socket_.async_read_some(asio::buffer(posted_buffer_, receive_size_),
-                            [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                            [self = ptr()](const error_code& ec, std::size_t n) {
                                 self->on_posted_receive(ec, n);
                             });
 }

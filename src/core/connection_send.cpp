@@ -83,7 +83,7 @@ void Connection::check_queue_limits() {
     read_paused_by_queue_ = true;  // back-pressure: stop reading until the queue drains
     rearm_timer();                 // the send-stall clock now counts
     // Posted, so the workload is never re-entered from inside one of its own sends.
-    asio::post(executor(), [self = shared_from_this()] {
+    asio::post(executor(), [self = ptr()] {
         if (self->state_ == State::open && self->read_paused_by_queue_)
             self->worker_.workload().on_send_queue_full(*self);
     });
@@ -125,7 +125,7 @@ void Connection::start_sending() {
     }
     waiting_send_slot_ = true;
     Stats::add(worker_.stats().send_waiters, 1);
-    limiter.wait([self = shared_from_this()] {
+    limiter.wait([self = ptr()] {
         asio::post(self->executor(), [self] { self->on_send_slot(); });
     });
 }
@@ -148,7 +148,7 @@ void Connection::do_posted_send() {
     send_pending_ = true;
     Stats::add(worker_.stats().posted_sends, 1);
     socket_.async_write_some(std::move(buffers),
-                             [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                             [self = ptr()](const error_code& ec, std::size_t n) {
                                  self->on_posted_send(ec, n);
                              });
 }

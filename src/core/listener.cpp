@@ -123,7 +123,7 @@ void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::s
     }
     const Admission admission = budget.admit(remote.address(), reservation);
     Worker& worker = server_.worker(target);
-    auto connection = std::make_shared<Connection>(worker, std::move(socket), remote.address());
+    ConnectionPtr connection(new Connection(worker, std::move(socket), remote.address()));
     asio::post(worker.io(), [&worker, connection = std::move(connection), admission]() mutable {
         worker.adopt(std::move(connection), admission);
     });

@@ -1,13 +1,11 @@
 #include "core/send_queue.hpp"
 
-#include <algorithm>
-
 namespace hiconn::core {
 
 void SendQueue::push(SharedBuffer buffer, std::size_t offset) {
     if (!buffer || offset >= buffer->size()) return;
     if (!segments_) segments_ = std::make_unique<Segments>();
-    bytes_ += buffer->size() - offset;
+    segments_->bytes += buffer->size() - offset;
     segments_->items.push_back(Segment{std::move(buffer), offset});
 }
 
@@ -23,13 +21,12 @@ std::size_t SendQueue::gather(boost::asio::const_buffer* out, std::size_t max) c
 }
 
 void SendQueue::consume(std::size_t n) noexcept {
-    n = std::min(n, bytes_);
-    if (n == 0) return;
-    bytes_ -= n;
-    if (bytes_ == 0) {
+    if (!segments_ || n == 0) return;
+    if (n >= segments_->bytes) {
         segments_.reset();
         return;
     }
+    segments_->bytes -= n;
     auto& items = segments_->items;
     auto& head = segments_->head;
     while (n > 0) {
@@ -51,9 +48,8 @@ void SendQueue::consume(std::size_t n) noexcept {
 }
 
 std::size_t SendQueue::clear() noexcept {
-    const std::size_t dropped = bytes_;
+    const std::size_t dropped = bytes();
     segments_.reset();
-    bytes_ = 0;
     return dropped;
 }
 

@@ -1,6 +1,6 @@
 // The bytes waiting to be written to one socket: shared segments, gathered into one write
 // and consumed from the front as the kernel takes them. Pure: no socket, no clock, no
-// stats. An empty queue holds no allocation, so an idle connection pays 16 bytes for it.
+// stats. An empty queue holds no allocation, so an idle connection pays one pointer for it.
 #pragma once
 
 #include "core/shared_buffer.hpp"
@@ -20,8 +20,8 @@ public:
     static constexpr std::size_t max_gather = 64;
 
     /// Bytes waiting.
-    std::size_t bytes() const noexcept { return bytes_; }
-    bool empty() const noexcept { return bytes_ == 0; }
+    std::size_t bytes() const noexcept { return segments_ ? segments_->bytes : 0; }
+    bool empty() const noexcept { return !segments_; }
 
     /// Appends `buffer` from `offset` on (the part before was written already).
     /// An empty remainder is ignored.
@@ -44,10 +44,10 @@ private:
     };
     struct Segments {
         std::vector<Segment> items;
-        std::size_t head = 0;  // first live item
+        std::size_t head = 0;   // first live item
+        std::size_t bytes = 0;  // > 0: an empty queue has no Segments
     };
     std::unique_ptr<Segments> segments_;  // only while bytes wait
-    std::size_t bytes_ = 0;
 };
 
 }  // namespace hiconn::core

@@ -48,7 +48,7 @@ void Worker::update_settings(std::shared_ptr<const EngineSettings> settings) {
     });
 }
 
-void Worker::adopt(std::shared_ptr<Connection> connection, Admission admission) {
+void Worker::adopt(ConnectionPtr connection, Admission admission) {
     Connection& c = *connection;
     ++count_;  // c.start() puts it on the wheel, which is the registry
     c.start(admission);
@@ -61,7 +61,7 @@ void Worker::forget(Connection&) {
 }
 
 void Worker::schedule_flush(Connection& connection) {
-    flush_list_.push_back(connection.shared_from_this());
+    flush_list_.push_back(connection.ptr());
     if (flush_pending_) return;
     flush_pending_ = true;
     const std::uint32_t coalesce_ms = settings_->coalesce_ms;
@@ -80,16 +80,16 @@ void Worker::schedule_flush(Connection& connection) {
 
 void Worker::flush_pending() {
     flush_pending_ = false;
-    std::vector<std::shared_ptr<Connection>> list;
+    std::vector<ConnectionPtr> list;
     list.swap(flush_list_);
     for (auto& connection : list) connection->flush();
 }
 
-std::vector<std::shared_ptr<Connection>> Worker::connections() {
-    std::vector<std::shared_ptr<Connection>> all;
+std::vector<ConnectionPtr> Worker::connections() {
+    std::vector<ConnectionPtr> all;
     all.reserve(count_);
     wheel_.for_each([&all](WheelNode& node) {
-        all.push_back(static_cast<Connection&>(node).shared_from_this());
+        all.push_back(static_cast<Connection&>(node).ptr());
     });
     return all;
 }

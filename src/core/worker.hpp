@@ -13,6 +13,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/smart_ptr/intrusive_ptr.hpp>
 
 #include <memory>
 #include <vector>
@@ -20,6 +21,7 @@
 namespace hiconn::core {
 
 class Connection;
+using ConnectionPtr = boost::intrusive_ptr<Connection>;
 class Server;
 class Workload;
 
@@ -49,7 +51,7 @@ public:
 
     /// Takes a freshly accepted socket (already on this worker's io_context). In loop.
     /// A rejected connection only gets the workload's rejection message before its close.
-    void adopt(std::shared_ptr<Connection> connection, Admission admission);
+    void adopt(ConnectionPtr connection, Admission admission);
     /// Called by a connection when it is gone (before its memory is released).
     void forget(Connection& connection);
     /// Remembers a connection for the next flush: after the current batch of handlers, or
@@ -60,7 +62,7 @@ public:
 private:
     /// Every live connection (they all sit on the wheel), as owning pointers so the caller
     /// may close them while iterating.
-    std::vector<std::shared_ptr<Connection>> connections();
+    std::vector<ConnectionPtr> connections();
     void do_tick();
     void on_tick(const boost::system::error_code& ec);
     void flush_pending();
@@ -78,7 +80,7 @@ private:
     BufferPool buffers_;
     std::shared_ptr<const EngineSettings> settings_;
     std::size_t count_ = 0;
-    std::vector<std::shared_ptr<Connection>> flush_list_;
+    std::vector<ConnectionPtr> flush_list_;
     bool flush_pending_ = false;  // a flush is posted or its timer runs
     bool stopping_ = false;
     bool drained_reported_ = false;

@@ -69,7 +69,7 @@ public:
 
     void on_open(core::Connection& connection) override {
         Client& client =
-            server_.open(std::make_unique<ConnectionLink>(connection.shared_from_this()));
+            server_.open(std::make_unique<ConnectionLink>(connection.ptr()));
         connection.set_user(&client);
     }
 
