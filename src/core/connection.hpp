@@ -103,6 +103,7 @@ private:
     void finish(CloseReason reason);
 
     // connection_receive.cpp
+    struct ReadableHandler;
     void do_receive();
     bool reading() const noexcept { return state_ == State::open && !read_paused_by_queue_; }
     void do_wait_readable();

@@ -10,7 +10,6 @@
 #include "core/would_block.hpp"
 #include "core/workload.hpp"
 
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 
 #include <array>
@@ -18,6 +17,16 @@
 namespace hiconn::core {
 namespace asio = boost::asio;
 using boost::system::error_code;
+
+/// The handler of the zero-byte wait, outstanding for as long as the connection is idle: one
+/// pointer, allocated at its exact size (see PlainAllocator). A nested allocator_type rather
+/// than bind_allocator, whose stored allocator would pad the operation by 8 bytes.
+struct Connection::ReadableHandler {
+    ConnectionPtr self;
+    using allocator_type = PlainAllocator<void>;
+    allocator_type get_allocator() const noexcept { return {}; }
+    void operator()(const error_code& ec) { self->on_readable(ec); }
+};
 
 void Connection::do_receive() {
     if (!reading() || wait_pending_ || receive_pending_) return;
@@ -55,12 +64,7 @@ void Connection::on_receive_slot() {
 
 void Connection::do_wait_readable() {
     wait_pending_ = true;
-    // Outstanding for as long as the connection is idle: sized exactly (see PlainAllocator).
-    socket_.async_wait(asio::socket_base::wait_read,
-                       asio::bind_allocator(PlainAllocator<void>(),
-                                            [self = ptr()](const error_code& ec) {
-                                                self->on_readable(ec);
-                                            }));
+    socket_.async_wait(asio::socket_base::wait_read, ReadableHandler{ptr()});
 }
 
 void Connection::on_readable(const error_code& ec) {
