@@ -9,9 +9,11 @@
 # The comparison is made at equal I/O threads: the peers are single-threaded, so "hiconn"
 # runs with --threads 1. hiconn also runs with its default (threads 0 = one per core) as the
 # extra column "hiconn-auto", for reference only: on this machine's 2 cores, shared with
-# hiconn-load, a second server thread competes with the load tool for the same cores; it costs
-# CPU per message (hand-offs between threads, more wake-ups, fewer events per wake-up) and
-# says nothing about hiconn against a single-threaded server. No ratio is computed for it.
+# hiconn-load, a second server thread competes with the load tool for the same cores (and on
+# a busy machine takes a bigger share of them from other processes, which shows as
+# messages/s); it adds to the CPU per message (hand-offs between threads, more wake-ups with
+# fewer events each) and says nothing about hiconn against a single-threaded server. No ratio
+# is computed for it.
 #
 # Environment: HICONN_BIN / HICONN_LOAD_BIN (skip the build), BENCH_DURATION (s, default 6),
 # BENCH_SERVER_THREADS (the I/O threads of the compared "hiconn", default 1 = the peers': every
@@ -60,7 +62,9 @@ if [ -z "${HICONN_BIN:-}" ] || [ -z "${HICONN_LOAD_BIN:-}" ]; then
 fi
 
 # --- servers -----------------------------------------------------------------------------
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A port no socket holds on any address: the Asio example listens on 0.0.0.0, and the previous
+# case's client connections (from 127.0.0.x) still hold ephemeral ports.
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("0.0.0.0",0)); print(s.getsockname()[1])'; }
 
 wait_listening() {  # port: up to 10 s
     for _ in $(seq 100); do
@@ -171,8 +175,9 @@ print()
 print(f"hiconn      = hiconn --threads {threads}; the peers are single-threaded. The ratios are this column's.")
 if "hiconn-auto" in servers:
     print(f"hiconn-auto = hiconn with its default threads 0 = one I/O thread per core ({cores} here). Reference only:")
-    print("              on cores shared with hiconn-load a second server thread costs CPU per message")
-    print("              (hand-offs, more wake-ups, the load tool's core) and says nothing about hiconn vs the peers.")
+    print("              a second server thread competes with hiconn-load for the shared cores (on a busy machine")
+    print("              it also takes a bigger share of them: messages/s), adds hand-offs and wake-ups to the CPU")
+    print("              per message, and says nothing about hiconn vs the single-threaded peers.")
 print()
 for case in ("echo64_100", "echo64_5000", "echo16k_100", "hold15000"):
     for s in servers:
