@@ -8,7 +8,7 @@
 # its p99 delivery latency passes 100 ms, and reports the highest clean rate, the
 # deliveries/s there and the server CPU per delivery (also at 8,000 and 24,000 messages/s,
 # which run in any case).
-# System calls per delivered line: in every fan-out step `perf stat` counts the server's
+# System calls per delivered line: at 8,000 and 24,000 msg/s a second run counts the server's
 # write, writev, sendto and sendmsg calls (and all its system calls) over the measured window
 # -- from hiconn-load's "ready" sample of the server to its "end" sample, the window of the
 # CPU figure -- divided by the deliveries hiconn-load counted. hiconn-load reads
@@ -275,11 +275,21 @@ ramp() {
         # work (ngircd spends minutes of CPU on them at 10,000 clients).
         stop_server; start_server "$server" || break
         log "$case / $server: $clients clients, $channels channels, $senders senders, $rate msg/s"
-        counted_chat_run "$OUT/$case.$server.$rate" -c "$clients" --channels "$channels" \
+        chat_run "$OUT/$case.$server.$rate" -c "$clients" --channels "$channels" \
             --senders "$senders" --rate "$rate" -d "$DURATION" --nick-prefix "s${step}n" || break
         if [ -z "$stopped" ] && ! clean "$OUT/$case.$server.$rate"; then
             log "$case / $server: loss or p99 over ${P99_LIMIT_US} us at $rate msg/s: stop raising"
             stopped=$rate
+        fi
+        # The system calls are counted in a run of their own: perf's tracepoints slow every
+        # system call on the machine and strace slows the load tool (both 2-3x in an echo
+        # check here), so a counted run's rate, latency and CPU are not the step's.
+        if [ "$COUNT_SYSCALLS" = 1 ] && { [ "$rate" = 8000 ] || [ "$rate" = 24000 ]; }; then
+            step=$((step + 1))
+            stop_server; start_server "$server" || break
+            log "$case / $server: $rate msg/s again, system calls counted"
+            counted_chat_run "$OUT/$case.$server.$rate.counted" -c "$clients" --channels "$channels" \
+                --senders "$senders" --rate "$rate" -d "$DURATION" --nick-prefix "s${step}n" || true
         fi
     done
 }
@@ -369,7 +379,8 @@ for s in servers:
             if r:
                 rows.setdefault(f"{case}: lost at {name} msg/s", {})[s] = r["lost"]
                 rows.setdefault(f"{case}: p99 latency us at {name} msg/s", {})[s] = r["latency_us"]["p99"]
-            per = syscalls(os.path.join(out, f"{case}.{s}.{at}"), r)
+            rc = load(os.path.join(out, f"{case}.{s}.{at}.counted"))
+            per = syscalls(os.path.join(out, f"{case}.{s}.{at}.counted"), rc)
             if per:
                 rows.setdefault(f"{case}: write calls per delivery at {name} msg/s", {})[s] = per["writes"]
                 rows.setdefault(f"{case}: all syscalls per delivery at {name} msg/s", {})[s] = per.get("all")
@@ -379,9 +390,11 @@ for s in servers:
                   f" (lost {r['lost']}), {r['deliveries_per_s']:,.0f}/s, p99 {r['latency_us']['p99']:,} us,"
                   f" max {r['latency_us']['max']:,} us, server CPU {r.get('server_cpu_us_per_delivery', 0):.3f} us/delivery,"
                   f" registered {r['registered']}/{r['clients']}")
-            per = syscalls(os.path.join(out, f"{case}.{s}.{rate}"), r)
+            rc = load(os.path.join(out, f"{case}.{s}.{rate}.counted"))
+            per = syscalls(os.path.join(out, f"{case}.{s}.{rate}.counted"), rc)
             if per:
-                print(f"{'':>{len(case) + len(s) + 9}}per delivery: {per['writes']:.4f} write calls ("
+                print(f"{'':>{len(case) + len(s) + 9}}counted run: {rc['received']:,}/{rc['expected']:,} delivered,"
+                      f" p99 {rc['latency_us']['p99']:,} us; per delivery: {per['writes']:.4f} write calls ("
                       + ", ".join(f"{k} {per.get(k, 0):.4f}" for k in WRITES)
                       + f"), {per.get('all', 0):.4f} system calls")
 print()
