@@ -6,7 +6,18 @@
 #   fanout-b: 10,000 clients in 1,000 channels, 1,000 senders;
 # each fan-out raises the total message rate step by step until a step loses a message or
 # its p99 delivery latency passes 100 ms, and reports the highest clean rate, the
-# deliveries/s there and the server CPU per delivery (also at 8,000 messages/s).
+# deliveries/s there and the server CPU per delivery (also at 8,000 and 24,000 messages/s,
+# which run in any case).
+# System calls per delivered line: at 8,000 and 24,000 msg/s a second run counts the server's
+# write, writev, sendto and sendmsg calls (and all its system calls) over the measured window
+# -- from hiconn-load's "ready" sample of the server to its "end" sample, the window of the
+# CPU figure -- divided by the deliveries hiconn-load counted. hiconn-load reads
+# /proc/PID/stat at its start, ready and end samples; it runs under strace tracing only openat
+# (--seccomp-bpf: no other call of the load tool stops), and the second and third read of
+# that file switch perf's counting on and off (perf stat -D -1 --control fifo:...).
+# hiconn runs twice when BENCH_SERVERS says so: "hiconn" with config/chat.json (as shipped:
+# send.coalesce_ms 10, zero-byte receives) and "hiconn-defaults", `--workload chat` and no
+# config file (the built-in defaults: no write coalescing); both with the same overrides.
 # Every server gets its own config in a temp dir, listens on a free loopback port, has its
 # connection throttles, per-IP limits and flood limits relaxed, and is stopped by PID.
 # Registration is paced per server: ngircd listens with a backlog of 10 (at most 8
@@ -14,11 +25,12 @@
 # flight, 2,500 new per second).
 #
 # Environment: HICONN_BIN / HICONN_LOAD_BIN (skip the build), BENCH_SERVERS (default
-# "hiconn ngircd inspircd"), BENCH_DURATION (s per step, default 5), BENCH_SERVER_THREADS
-# (hiconn's I/O threads, default 1 -- ngircd and InspIRCd are single-threaded),
-# BENCH_CASES (default "idle fanout-a fanout-b"), BENCH_P99_LIMIT_US (default 100000: a
-# step with a higher p99 ends the ramp), BENCH_OUT (raw RESULT lines), BENCH_REPORT_ONLY=1
-# (measure nothing: print the table from the RESULT files already in BENCH_OUT).
+# "hiconn ngircd inspircd"; also "hiconn-defaults"), BENCH_DURATION (s per step, default 5),
+# BENCH_SERVER_THREADS (hiconn's I/O threads, default 1 -- ngircd and InspIRCd are
+# single-threaded), BENCH_CASES (default "idle fanout-a fanout-b"), BENCH_P99_LIMIT_US
+# (default 100000: a step with a higher p99 ends the ramp), BENCH_SYSCALLS (default 1; 0:
+# no perf/strace), BENCH_OUT (raw RESULT lines), BENCH_REPORT_ONLY=1 (measure nothing: print
+# the table from the RESULT files already in BENCH_OUT).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,10 +39,14 @@ SERVER_THREADS=${BENCH_SERVER_THREADS:-1}
 SERVERS=${BENCH_SERVERS:-"hiconn ngircd inspircd"}
 CASES=${BENCH_CASES:-"idle fanout-a fanout-b"}
 P99_LIMIT_US=${BENCH_P99_LIMIT_US:-100000}
+COUNT_SYSCALLS=${BENCH_SYSCALLS:-1}
+SYSCALL_EVENTS=syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,raw_syscalls:sys_enter
 WORK=$(mktemp -d /tmp/hiconn-bench-chat.XXXXXX)
 OUT=${BENCH_OUT:-$WORK/results}
 mkdir -p "$OUT"
 SERVER_PID=""
+PERF_PID=""
+TRIGGER_PID=""
 
 log() { echo "bench-chat: $*" >&2; }
 
@@ -42,7 +58,22 @@ stop_server() {
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
 }
-trap stop_server EXIT
+stop_counting() {
+    if [ -n "$PERF_PID" ]; then  # SIGINT: perf writes its counts and exits
+        kill -INT "$PERF_PID" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$PERF_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$PERF_PID" 2>/dev/null || true
+        wait "$PERF_PID" 2>/dev/null || true
+        PERF_PID=""
+    fi
+    if [ -n "$TRIGGER_PID" ]; then  # ends by itself at the end of strace's output
+        for _ in $(seq 50); do kill -0 "$TRIGGER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill "$TRIGGER_PID" 2>/dev/null || true
+        wait "$TRIGGER_PID" 2>/dev/null || true
+        TRIGGER_PID=""
+    fi
+}
+trap 'stop_counting; stop_server' EXIT
 trap 'exit 130' INT TERM
 
 # --- build / availability -----------------------------------------------------------------
@@ -57,7 +88,7 @@ fi
 available=""
 for s in $SERVERS; do
     case $s in
-        hiconn)
+        hiconn|hiconn-defaults)
             if "$HICONN_BIN" check-config --config "$ROOT/config/chat.json" >/dev/null 2>&1; then
                 available+=" $s"
             else
@@ -69,6 +100,15 @@ for s in $SERVERS; do
 done
 SERVERS=$available
 [ -n "$SERVERS" ] || { log "no server to measure"; exit 1; }
+if [ "$COUNT_SYSCALLS" = 1 ] && [ -z "${BENCH_REPORT_ONLY:-}" ]; then
+    if ! command -v strace >/dev/null; then
+        log "MISSING: strace (apt-get install strace): no system call counts"; COUNT_SYSCALLS=0
+    elif ! perf stat -e "$SYSCALL_EVENTS" -- /bin/true >/dev/null 2>&1; then
+        log "perf cannot count the syscall tracepoints here (linux-perf installed? perf_event_paranoid" \
+            "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null), tracefs): no system call counts"
+        COUNT_SYSCALLS=0
+    fi
+fi
 
 # --- servers -----------------------------------------------------------------------------
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -143,6 +183,13 @@ start_server() {
                 --set chat.flood.max_queued=100000 --set limits.max_send_queue_bytes=67108864 \
                 --set stats.interval_s=0 --log-level warn >"$dir/out.log" 2>&1 &
             PACE="--concurrency 1000"; SOURCES=127.0.1.1,127.0.1.2,127.0.1.3,127.0.1.4 ;;
+        hiconn-defaults)  # no config file: the built-in defaults (send.coalesce_ms 0)
+            "$HICONN_BIN" run --workload chat --listen "127.0.0.1:$PORT" \
+                --threads "$SERVER_THREADS" --set limits.max_connections=19500 \
+                --set chat.flood.messages_per_second=100000 --set chat.flood.burst=100000 \
+                --set chat.flood.max_queued=100000 --set limits.max_send_queue_bytes=67108864 \
+                --set stats.interval_s=0 --log-level warn >"$dir/out.log" 2>&1 &
+            PACE="--concurrency 1000"; SOURCES=127.0.4.1,127.0.4.2,127.0.4.3,127.0.4.4 ;;
         ngircd)
             write_ngircd_conf "$dir" "$PORT"
             ngircd -n -f "$dir/ngircd.conf" >"$dir/out.log" 2>&1 &
@@ -165,6 +212,46 @@ chat_run() {
     if ! grep -q '^RESULT' "$file"; then log "no RESULT in $file ($(tail -1 "$file.err"))"; return 1; fi
 }
 
+# counted_chat_run FILE args...: chat_run, with the server's system calls counted over the
+# measured window into FILE.syscalls (perf stat -x, output). perf attaches to the server
+# disabled; hiconn-load runs under strace (openat only, unbuffered on stderr), whose lines a
+# reader scans: the 2nd open of /proc/SERVER_PID/stat (the "ready" sample) enables perf's
+# counting, the 3rd (the "end" sample) disables it; every other line goes to FILE.err.
+counted_chat_run() {
+    local file=$1; shift
+    [ "$COUNT_SYSCALLS" = 1 ] || { chat_run "$file" "$@"; return; }
+    rm -f "$WORK/perf.ctl" "$WORK/trace.fifo" "$file.syscalls"
+    mkfifo "$WORK/perf.ctl" "$WORK/trace.fifo"
+    local ctl
+    exec {ctl}<>"$WORK/perf.ctl"  # read-write: neither side's open blocks
+    perf stat -x, -e "$SYSCALL_EVENTS" -D -1 --control "fifo:$WORK/perf.ctl" -p "$SERVER_PID" \
+        -o "$file.syscalls" >/dev/null 2>&1 &
+    PERF_PID=$!
+    (
+        n=0
+        while IFS= read -r line; do
+            case $line in
+                *"\"/proc/$SERVER_PID/stat\""*)
+                    n=$((n + 1))
+                    if [ $n -eq 2 ]; then echo enable >&"$ctl"; fi
+                    if [ $n -eq 3 ]; then echo disable >&"$ctl"; fi ;;
+                *openat\(*|*"openat resumed"*|*"+++ "*|*"--- "*) ;;
+                *) printf '%s\n' "$line" ;;
+            esac
+        done <"$WORK/trace.fifo" >"$file.err"
+        echo "$n" >"$file.samples"
+    ) &
+    TRIGGER_PID=$!
+    # shellcheck disable=SC2086
+    timeout 420 strace -f --seccomp-bpf -qq -e trace=openat -e signal=none \
+        "$HICONN_LOAD_BIN" chat --port "$PORT" --server-pid "$SERVER_PID" $PACE --sources "$SOURCES" \
+        --connect-timeout 60 --timeout 400 --threads 2 --no-progress "$@" >"$file" 2>"$WORK/trace.fifo" || true
+    stop_counting
+    exec {ctl}>&-
+    [ "$(cat "$file.samples" 2>/dev/null)" = 3 ] || log "$file: the server was not sampled 3 times: no system call counts"
+    if ! grep -q '^RESULT' "$file"; then log "no RESULT in $file ($(tail -1 "$file.err"))"; return 1; fi
+}
+
 # clean FILE: zero loss, p99 <= the limit, every client registered
 clean() {
     /usr/bin/python3 -c '
@@ -176,12 +263,13 @@ sys.exit(0 if ok else 1)' "$1" "$P99_LIMIT_US"
 }
 
 # ramp CASE SERVER CLIENTS CHANNELS SENDERS RATES...: rising rates until a step is not
-# clean; the 8,000 msg/s step (CPU per delivery is compared there) runs in any case.
+# clean; the 8,000 and 24,000 msg/s steps (CPU, latency and system calls per delivery are
+# compared there) run in any case.
 ramp() {
     local case=$1 server=$2 clients=$3 channels=$4 senders=$5; shift 5
     local step=0 stopped=""
     for rate in "$@"; do
-        [ -z "$stopped" ] || [ "$rate" = 8000 ] || continue
+        [ -z "$stopped" ] || [ "$rate" = 8000 ] || [ "$rate" = 24000 ] || continue
         step=$((step + 1))
         # A fresh server per step: the previous step's thousands of QUITs are not this one's
         # work (ngircd spends minutes of CPU on them at 10,000 clients).
@@ -192,6 +280,16 @@ ramp() {
         if [ -z "$stopped" ] && ! clean "$OUT/$case.$server.$rate"; then
             log "$case / $server: loss or p99 over ${P99_LIMIT_US} us at $rate msg/s: stop raising"
             stopped=$rate
+        fi
+        # The system calls are counted in a run of their own: perf's tracepoints slow every
+        # system call on the machine and strace slows the load tool (both 2-3x in an echo
+        # check here), so a counted run's rate, latency and CPU are not the step's.
+        if [ "$COUNT_SYSCALLS" = 1 ] && { [ "$rate" = 8000 ] || [ "$rate" = 24000 ]; }; then
+            step=$((step + 1))
+            stop_server; start_server "$server" || break
+            log "$case / $server: $rate msg/s again, system calls counted"
+            counted_chat_run "$OUT/$case.$server.$rate.counted" -c "$clients" --channels "$channels" \
+                --senders "$senders" --rate "$rate" -d "$DURATION" --nick-prefix "s${step}n" || true
         fi
     done
 }
@@ -229,6 +327,24 @@ P99_LIMIT = int(os.environ.get("BENCH_P99_LIMIT_US", "100000"))
 def clean(r):
     return r is not None and r["lost"] == 0 and r["duplicates"] == 0 and \
         r["register_failed"] == 0 and r["latency_us"]["p99"] <= P99_LIMIT and not r["timed_out"]
+WRITES = ("write", "writev", "sendto", "sendmsg")
+def syscalls(path, r):
+    """{call: count per delivery} over the measured window, "all" = every system call."""
+    counts = {}
+    try:
+        if open(path + ".samples").read().strip() != "3":  # the window was not bounded
+            return None
+        for line in open(path + ".syscalls"):
+            f = line.strip().split(",")
+            if len(f) > 2 and f[0].isdigit():
+                counts[f[2].split(":")[1].replace("sys_enter_", "").replace("sys_enter", "all")] = int(f[0])
+    except OSError:
+        return None
+    if not counts or r is None or not r["received"]:
+        return None
+    per = {k: v / r["received"] for k, v in counts.items()}
+    per["writes"] = sum(per.get(k, 0) for k in WRITES)
+    return per
 rows = {}
 for s in servers:
     idle = load(os.path.join(out, f"idle.{s}"))
@@ -256,31 +372,51 @@ for s in servers:
             rows.setdefault(f"{case}: p99 latency us there", {})[s] = r["latency_us"]["p99"]
         else:
             rows.setdefault(f"{case}: highest clean rate msg/s", {})[s] = 0
-        at8k = dict(steps).get(8000)
-        if at8k and at8k["received"]:
-            rows.setdefault(f"{case}: server CPU us/delivery at 8,000 msg/s", {})[s] = at8k.get("server_cpu_us_per_delivery")
-        if at8k:
-            rows.setdefault(f"{case}: lost at 8,000 msg/s", {})[s] = at8k["lost"]
+        for at, name in ((8000, "8,000"), (24000, "24,000")):
+            r = dict(steps).get(at)
+            if r and r["received"]:
+                rows.setdefault(f"{case}: server CPU us/delivery at {name} msg/s", {})[s] = r.get("server_cpu_us_per_delivery")
+            if r:
+                rows.setdefault(f"{case}: lost at {name} msg/s", {})[s] = r["lost"]
+                rows.setdefault(f"{case}: p99 latency us at {name} msg/s", {})[s] = r["latency_us"]["p99"]
+            rc = load(os.path.join(out, f"{case}.{s}.{at}.counted"))
+            per = syscalls(os.path.join(out, f"{case}.{s}.{at}.counted"), rc)
+            if per:
+                rows.setdefault(f"{case}: write calls per delivery at {name} msg/s", {})[s] = per["writes"]
+                rows.setdefault(f"{case}: all syscalls per delivery at {name} msg/s", {})[s] = per.get("all")
         for rate, r in steps:
             if r is None: print(f"{case} {s} {rate}: no result"); continue
             print(f"{case} {s} {rate:>6} msg/s: sent {r['sent']}, deliveries {r['received']}/{r['expected']}"
                   f" (lost {r['lost']}), {r['deliveries_per_s']:,.0f}/s, p99 {r['latency_us']['p99']:,} us,"
                   f" max {r['latency_us']['max']:,} us, server CPU {r.get('server_cpu_us_per_delivery', 0):.3f} us/delivery,"
                   f" registered {r['registered']}/{r['clients']}")
+            rc = load(os.path.join(out, f"{case}.{s}.{rate}.counted"))
+            per = syscalls(os.path.join(out, f"{case}.{s}.{rate}.counted"), rc)
+            if per:
+                print(f"{'':>{len(case) + len(s) + 9}}counted run: {rc['received']:,}/{rc['expected']:,} delivered,"
+                      f" p99 {rc['latency_us']['p99']:,} us; per delivery: {per['writes']:.4f} write calls ("
+                      + ", ".join(f"{k} {per.get(k, 0):.4f}" for k in WRITES)
+                      + f"), {per.get('all', 0):.4f} system calls")
 print()
-w = 48
-print(f"{'figure':<{w}}" + "".join(f"{s:>12}" for s in servers)
-      + "".join(f"{'hiconn/' + s:>16}" for s in servers if s != "hiconn"))
+w = 56
+peers = [s for s in servers if not s.startswith("hiconn")]
+names = {"hiconn-defaults": "hiconn-dflt"}
+print(f"{'figure':<{w}}" + "".join(f"{names.get(s, s):>12}" for s in servers)
+      + "".join(f"{'hiconn/' + s:>16}" for s in peers))
 for label, vals in rows.items():
     line = f"{label:<{w}}"
+    digits = 3 if "calls per delivery" in label else 2
     for s in servers:
         v = vals.get(s)
-        line += f"{(f'{v:,.2f}' if isinstance(v, float) and v < 100 else f'{v:,.0f}' if v is not None else 'n/a'):>12}"
+        line += f"{(f'{v:,.{digits}f}' if isinstance(v, float) and v < 100 else f'{v:,.0f}' if v is not None else 'n/a'):>12}"
     h = vals.get("hiconn")
-    for s in servers:
-        if s == "hiconn": continue
+    for s in peers:
         v = vals.get(s)
         line += f"{(f'{h / v:.2f}' if h is not None and v else 'n/a'):>16}"
     print(line)
+if "hiconn-defaults" in servers:
+    print("\nhiconn = config/chat.json (send.coalesce_ms 10); hiconn-dflt = --workload chat, no config file"
+          " (built-in defaults: no coalescing); the ratios are hiconn's.")
+print("write calls = write + writev + sendto + sendmsg, counted by perf stat over the measured window")
 print(f"\nraw RESULT lines: {out}")
 EOF

@@ -6,9 +6,19 @@
 # Each case starts a fresh server on a free loopback port, samples it with
 # hiconn-load --server-pid, and stops it (by PID). Prints one table and the hiconn/peer ratios.
 #
+# The comparison is made at equal I/O threads: the peers are single-threaded, so "hiconn"
+# runs with --threads 1. hiconn also runs with its default (threads 0 = one per core) as the
+# extra column "hiconn-auto", for reference only: on this machine's 2 cores, shared with
+# hiconn-load, a second server thread competes with the load tool for the same cores (and on
+# a busy machine takes a bigger share of them from other processes, which shows as
+# messages/s); it adds to the CPU per message (hand-offs between threads, more wake-ups with
+# fewer events each) and says nothing about hiconn against a single-threaded server. No ratio
+# is computed for it.
+#
 # Environment: HICONN_BIN / HICONN_LOAD_BIN (skip the build), BENCH_DURATION (s, default 6),
-# BENCH_SERVER_THREADS (hiconn's I/O threads, default 1: every server gets one core and
-# hiconn-load the other), BENCH_OUT (folder for the raw RESULT lines, default a temp dir).
+# BENCH_SERVER_THREADS (the I/O threads of the compared "hiconn", default 1 = the peers': every
+# server gets one core and hiconn-load the other), BENCH_SERVERS (default
+# "hiconn hiconn-auto epoll asio"), BENCH_OUT (folder for the raw RESULT lines, default a temp dir).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,7 +62,9 @@ if [ -z "${HICONN_BIN:-}" ] || [ -z "${HICONN_LOAD_BIN:-}" ]; then
 fi
 
 # --- servers -----------------------------------------------------------------------------
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A port no socket holds on any address: the Asio example listens on 0.0.0.0, and the previous
+# case's client connections (from 127.0.0.x) still hold ephemeral ports.
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("0.0.0.0",0)); print(s.getsockname()[1])'; }
 
 wait_listening() {  # port: up to 10 s
     for _ in $(seq 100); do
@@ -71,6 +83,10 @@ start_server() {
         hiconn) "$HICONN_BIN" run --config "$ROOT/config/$2" --listen "127.0.0.1:$PORT" \
                     --threads "$SERVER_THREADS" --set limits.max_connections=19500 \
                     --set stats.interval_s=0 --log-level warn >"$WORK/$1.log" 2>&1 & ;;
+        # no --threads: the config's own "threads" 0 = one I/O thread per core
+        hiconn-auto) "$HICONN_BIN" run --config "$ROOT/config/$2" --listen "127.0.0.1:$PORT" \
+                    --set limits.max_connections=19500 \
+                    --set stats.interval_s=0 --log-level warn >"$WORK/$1.log" 2>&1 & ;;
     esac
     SERVER_PID=$!
     wait_listening "$PORT"
@@ -84,7 +100,9 @@ run_case() {
     # A source address per server: the previous server's connections linger in TIME_WAIT on
     # their (source, port) pairs; each server gets a fresh port range.
     local source
-    case $server in hiconn) source=127.0.0.2 ;; epoll) source=127.0.0.3 ;; *) source=127.0.0.4 ;; esac
+    case $server in
+        hiconn) source=127.0.0.2 ;; epoll) source=127.0.0.3 ;; hiconn-auto) source=127.0.0.5 ;; *) source=127.0.0.4 ;;
+    esac
     timeout 120 "$HICONN_LOAD_BIN" "$@" --port "$PORT" --server-pid "$SERVER_PID" --no-progress \
         --sources "$source" \
         >"$OUT/$case.$server" 2>"$OUT/$case.$server.err" || true
@@ -92,7 +110,7 @@ run_case() {
     stop_server
 }
 
-SERVERS="hiconn epoll asio"
+SERVERS=${BENCH_SERVERS:-"hiconn hiconn-auto epoll asio"}
 for s in $SERVERS; do
     run_case echo64_100 "$s" echo-throughput.json echo -c 100 --size 64 --depth 1 -d "$DURATION" --drain 5
 done
@@ -109,9 +127,9 @@ for s in $SERVERS; do
 done
 
 # --- report ------------------------------------------------------------------------------
-/usr/bin/python3 - "$OUT" $SERVERS <<'EOF'
+/usr/bin/python3 - "$OUT" "$SERVER_THREADS" "$(nproc)" $SERVERS <<'EOF'
 import json, os, sys
-out, servers = sys.argv[1], sys.argv[2:]
+out, threads, cores, servers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 def load(case, server):
     try:
         for line in open(os.path.join(out, f"{case}.{server}")):
@@ -142,16 +160,24 @@ def value(r, key):
         key = key[1]
     return r.get(key)
 w = 42
+peers = [s for s in servers if s not in ("hiconn", "hiconn-auto")]
 print(f"{'figure':<{w}}" + "".join(f"{s:>14}" for s in servers)
-      + "".join(f"{'hiconn/' + s:>14}" for s in servers if s != "hiconn"))
+      + "".join(f"{'hiconn/' + s:>14}" for s in peers))
 for case, label, key, fmt in rows:
     vals = [value(load(case, s), key) for s in servers]
     line = f"{label:<{w}}" + "".join(f"{(fmt.format(v) if v is not None else 'n/a'):>14}" for v in vals)
     h = vals[servers.index("hiconn")] if "hiconn" in servers else None
     for s, v in zip(servers, vals):
-        if s == "hiconn": continue
+        if s not in peers: continue
         line += f"{(f'{h / v:.2f}' if h is not None and v else 'n/a'):>14}"
     print(line)
+print()
+print(f"hiconn      = hiconn --threads {threads}; the peers are single-threaded. The ratios are this column's.")
+if "hiconn-auto" in servers:
+    print(f"hiconn-auto = hiconn with its default threads 0 = one I/O thread per core ({cores} here). Reference only:")
+    print("              a second server thread competes with hiconn-load for the shared cores (on a busy machine")
+    print("              it also takes a bigger share of them: messages/s), adds hand-offs and wake-ups to the CPU")
+    print("              per message, and says nothing about hiconn vs the single-threaded peers.")
 print()
 for case in ("echo64_100", "echo64_5000", "echo16k_100", "hold15000"):
     for s in servers:
