@@ -1,5 +1,7 @@
 #include "app/metrics_text.hpp"
 
+#include "core/stat_fields.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -45,14 +47,11 @@ public:
         family(prefix + name, "counter", help);
         sample(prefix + name, value);
     }
-    /// A counter family with one label, one sample per enum value.
-    template <typename Enum, std::size_t N>
-    void counters(const std::string& name, const std::string& help, const char* label,
-                  const std::array<std::uint64_t, N>& values) {
-        family(prefix + name, "counter", help);
-        for (std::size_t i = 0; i < N; ++i)
-            sample(prefix + name, label, core::to_string(static_cast<Enum>(i)),
-                   static_cast<double>(values[i]));
+    /// A counter family with one label, one sample per entry.
+    void counters(const core::StatFamily& f, const core::StatsSnapshot& s) {
+        const std::string name = prefix + std::string(f.prometheus);
+        family(name, "counter", f.help);
+        for (const auto& [entry, value] : f.values(s)) sample(name, f.label, entry, static_cast<double>(value));
     }
     std::string take() { return std::move(out_); }
 
@@ -103,31 +102,12 @@ std::string render_prometheus(const MetricsSample& sample) {
     using namespace core;
     const StatsSnapshot& s = sample.stats;
     Writer w;
-    w.gauge("connections", "Open client connections.", d(s.connections));
-    w.gauge("connections_peak", "Highest number of open connections since start.",
-            d(s.connections_peak));
-    w.counter("accepts_total", "Connections accepted.", d(s.accepts));
-    w.counters<CloseReason>("closes_total", "Connections closed, by reason.", "reason", s.closes);
-    w.counter("accept_errors_total", "Failed accept operations.", d(s.accept_errors));
+    for (const auto& f : stat_fields()) {
+        if (f.is_counter()) w.counter(f.prometheus, f.help, d(s.*f.value));
+        else w.gauge(f.prometheus, f.help, d(s.*f.value));
+    }
     w.gauge("accepting", "1 while the listeners accept, 0 while paused.", s.accepting ? 1 : 0);
-    w.gauge("outstanding_accepts", "Accept operations posted right now.",
-            d(s.outstanding_accepts));
-    w.gauge("accept_target",
-            "Outstanding accepts the watermark controller aims for (accept.low_watermark..high_watermark).",
-            d(s.accept_target));
-    w.counters<AcceptPauseCause>("accept_pauses_total", "Times accepting was paused, by cause.",
-                                 "cause", s.accept_pauses);
-    w.gauge("posted_sends", "Send operations posted right now (limits.max_outstanding_sends).",
-            d(s.posted_sends));
-    w.gauge("posted_receives",
-            "Buffered receives posted right now (posted strategy, limits.max_outstanding_receives).",
-            d(s.posted_receives));
-    w.gauge("send_waiters", "Connections waiting for a send slot.", d(s.send_waiters));
-    w.gauge("send_queue_bytes", "Bytes queued for sending over all connections.",
-            d(s.send_queue_bytes));
-    w.counter("received_bytes_total", "Bytes received from clients.", d(s.bytes_in));
-    w.counter("sent_bytes_total", "Bytes sent to clients.", d(s.bytes_out));
-    w.counters<TimeoutKind>("timeouts_total", "Timeouts that fired, by kind.", "kind", s.timeouts);
+    for (const auto& family : stat_families()) w.counters(family, s);
 
     std::set<std::string> seen;  // a workload must not emit a family twice
     for (const Metric& m : sample.workload) {
@@ -159,27 +139,17 @@ std::string render_json(const MetricsSample& sample) {
     nlohmann::ordered_json j;
     j["version"] = sample.version;
     j["workload"] = sample.workload_name;
-    j["connections"] = {{"current", s.connections}, {"peak", s.connections_peak}};
-    j["accepts"] = s.accepts;
-    j["accept_errors"] = s.accept_errors;
+    for (const auto& f : stat_fields()) {
+        const std::string key = f.json;
+        const auto dot = key.find('.');
+        if (dot == std::string::npos) j[key] = s.*f.value;
+        else j[key.substr(0, dot)][key.substr(dot + 1)] = s.*f.value;
+    }
     j["accepting"] = s.accepting;
-    auto& closes = j["closes"] = nlohmann::ordered_json::object();
-    for (std::size_t i = 0; i < close_reason_count; ++i)
-        closes[to_string(static_cast<CloseReason>(i))] = s.closes[i];
-    j["outstanding_accepts"] = s.outstanding_accepts;
-    j["accept_target"] = s.accept_target;
-    auto& pauses = j["accept_pauses"] = nlohmann::ordered_json::object();
-    for (std::size_t i = 0; i < accept_pause_cause_count; ++i)
-        pauses[to_string(static_cast<AcceptPauseCause>(i))] = s.accept_pauses[i];
-    j["posted_sends"] = s.posted_sends;
-    j["posted_receives"] = s.posted_receives;
-    j["send_waiters"] = s.send_waiters;
-    j["send_queue_bytes"] = s.send_queue_bytes;
-    j["bytes_in"] = s.bytes_in;
-    j["bytes_out"] = s.bytes_out;
-    auto& timeouts = j["timeouts"] = nlohmann::ordered_json::object();
-    for (std::size_t i = 0; i < timeout_kind_count; ++i)
-        timeouts[to_string(static_cast<TimeoutKind>(i))] = s.timeouts[i];
+    for (const auto& family : stat_families()) {
+        auto& values = j[family.json] = nlohmann::ordered_json::object();
+        for (const auto& [name, value] : family.values(s)) values[name] = value;
+    }
     auto& workload = j["workload_metrics"] = nlohmann::ordered_json::object();
     for (const Metric& m : sample.workload) {
         if (!std::isfinite(m.value)) workload[m.name] = nullptr;  // JSON has no NaN/Inf

@@ -66,7 +66,7 @@ public:
     Counter accepts{0};
     std::array<Counter, close_reason_count> closes{};
     Gauge connections{0};
-    Counter connections_peak{0};
+    Gauge connections_peak{0};
     Gauge outstanding_accepts{0};
     Gauge accept_target{0};
     Gauge posted_sends{0};
