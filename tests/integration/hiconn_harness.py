@@ -107,6 +107,7 @@ class Server:
         cfg.setdefault("listen", listen or [f"127.0.0.1:{port or 0}"])
         self.config = cfg
         self._ports = None  # [(host, port)] as bound, from the start-up line
+        self._log_file_start = 0
         self.config_path = os.path.join(self.tmp.name, "hiconn.json")
         self.write_config(cfg)
         self.log_path = os.path.join(self.tmp.name, "stderr.log")
@@ -121,13 +122,17 @@ class Server:
 
     def _log_texts(self):
         yield self.log()
-        log_file = (self.config.get("log") or {}).get("file")
+        log_file = self._log_file()
         if log_file:  # hiconn logs to a file: the start-up line is there, not on stderr
             try:
                 with open(log_file, "rb") as f:
+                    f.seek(self._log_file_start)  # appended to: this run's lines only
                     yield f.read().decode(errors="replace")
             except FileNotFoundError:
                 pass
+
+    def _log_file(self):
+        return (self.config.get("log") or {}).get("file")
 
     def _parse_ports(self):
         for text in self._log_texts():
@@ -168,6 +173,8 @@ class Server:
             preexec = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))  # noqa: E731
         self.log_file = open(self.log_path, "wb")
         self._ports = None  # a restart on port 0 gets a new port
+        log_file = self._log_file()
+        self._log_file_start = os.path.getsize(log_file) if log_file and os.path.exists(log_file) else 0
         env = dict(os.environ, **(self.env or {}))
         self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, preexec_fn=preexec, env=env)
