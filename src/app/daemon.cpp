@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "core/server.hpp"
 #include "core/workload.hpp"
+#include "platform/crash_report.hpp"
 #include "platform/platform.hpp"
 #include "workloads/workload_factory.hpp"
 
@@ -98,7 +99,11 @@ struct Daemon::Impl {
 };
 
 Daemon::Daemon(config::Config config, std::vector<std::string> overrides)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(overrides))) {}
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(overrides))) {
+    // A fatal signal, an unhandled exception or std::terminate leaves one line with its cause
+    // (and a backtrace) before the process dies as it would have. Console and service alike.
+    platform::install_crash_reporter();
+}
 
 Daemon::~Daemon() {
     if (impl_->pool) impl_->pool->stop();
@@ -114,6 +119,7 @@ void Daemon::start() {
     auto& d = *impl_;
     const auto& c = d.config;
     log::configure(log::parse_level(c.log.level), c.log.file, c.log.max_size_mb, c.log.max_files);
+    platform::set_crash_log_file(c.log.file);  // log.file needs a restart: set once, here
 
     const auto files = platform::raise_open_file_limit();
     d.pool = std::make_unique<core::IoPool>(c.threads);

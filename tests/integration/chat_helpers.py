@@ -1,11 +1,11 @@
-"""Helpers for the chat integration tests: a hiconn chat server on a free loopback port
-and a small line-based IRC client over a real socket (no IRC library: the tests see the
-exact bytes)."""
+"""Helpers for the chat integration tests: a hiconn chat server on an ephemeral loopback port
+(port 0, read from its start-up line) and a small line-based IRC client over a real socket
+(no IRC library: the tests see the exact bytes)."""
 import os
 import socket
 import time
 
-from hiconn_harness import Server, free_port, raise_nofile  # noqa: F401 (re-exported)
+from hiconn_harness import Server, raise_nofile  # noqa: F401 (re-exported)
 
 SERVER = "irc.test"
 

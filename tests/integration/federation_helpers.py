@@ -114,16 +114,33 @@ def redis_call(port, *args, timeout=5.0):
 
 
 class Redis:
-    """A redis-server of our own on a free loopback port, no persistence."""
+    """A redis-server of our own on a free loopback port, no persistence. redis-server cannot
+    report a port it picked (its port 0 means "no TCP"), so the port is chosen beforehand; when
+    another process took it in between, the first start tries another one."""
 
     def __init__(self, port=None):
         self.tmp = tempfile.TemporaryDirectory(prefix="hiconn-redis-")
+        self.chosen_port = port is None
         self.port = port or free_port()
+        self.started_once = False
         self.proc = None
         self.log_path = os.path.join(self.tmp.name, "redis.log")
         self.log_file = None
 
     def start(self, timeout=30.0):
+        attempts = 3 if self.chosen_port and not self.started_once else 1
+        for attempt in range(attempts):
+            try:
+                self._start(timeout)
+                self.started_once = True
+                return self
+            except AssertionError:
+                if attempt + 1 == attempts or "Address already in use" not in self.log():
+                    raise
+                self.port = free_port()
+        return self
+
+    def _start(self, timeout):
         assert self.proc is None or self.proc.poll() is not None, "redis already running"
         if self.log_file:
             self.log_file.close()

@@ -7,6 +7,7 @@ Environment:
 """
 import json
 import os
+import re
 import resource
 import shlex
 import signal
@@ -30,6 +31,9 @@ def raise_nofile(wanted=19000):
 
 
 def free_port(host="127.0.0.1"):
+    """A port that was free a moment ago (bound, then released): it can be taken by anyone
+    before it is used, so only for what must be known before a process starts (Redis, a port
+    nothing listens on). A hiconn Server listens on port 0 and reads its port from its log."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
@@ -90,16 +94,20 @@ class Server:
     """A hiconn process with a config written to a temp dir. Use as a context manager."""
 
     def __init__(self, config=None, extra_args=(), nofile=None, port=None, listen=None, env=None):
+        """Listens on `listen`, or on 127.0.0.1:`port`, or (neither given, and no "listen" in
+        `config`) on 127.0.0.1:0: the kernel picks a free port and `port` / `ports` are read
+        from the "listening on ..." start-up line, so parallel tests cannot race for a port."""
         self.tmp = tempfile.TemporaryDirectory(prefix="hiconn-test-")
-        self.port = port or free_port()
         cfg = {"workload": "echo", "threads": 2, "stats": {"interval_s": 1}, "log": {"level": "info"}}
         for key, value in (config or {}).items():
             if isinstance(value, dict) and isinstance(cfg.get(key), dict):
                 cfg[key] = {**cfg[key], **value}
             else:
                 cfg[key] = value
-        cfg.setdefault("listen", listen or [f"127.0.0.1:{self.port}"])
+        cfg.setdefault("listen", listen or [f"127.0.0.1:{port or 0}"])
         self.config = cfg
+        self._ports = None  # [(host, port)] as bound, from the start-up line
+        self._log_file_start = 0
         self.config_path = os.path.join(self.tmp.name, "hiconn.json")
         self.write_config(cfg)
         self.log_path = os.path.join(self.tmp.name, "stderr.log")
@@ -107,6 +115,51 @@ class Server:
         self.nofile = nofile
         self.env = env
         self.proc = None
+
+    # "2026-11-23T19:04:05.123Z info  listening on 127.0.0.1:41234, [::1]:41235" (info level:
+    # a test that logs at warn or above must give its ports). A whole line only: up to "\n".
+    LISTENING = re.compile(r"^\S+ info\s+listening on ([^\r\n]+)\r?\n", re.M)
+
+    def _log_texts(self):
+        yield self.log()
+        log_file = self._log_file()
+        if log_file:  # hiconn logs to a file: the start-up line is there, not on stderr
+            try:
+                with open(log_file, "rb") as f:
+                    f.seek(self._log_file_start)  # appended to: this run's lines only
+                    yield f.read().decode(errors="replace")
+            except FileNotFoundError:
+                pass
+
+    def _log_file(self):
+        return (self.config.get("log") or {}).get("file")
+
+    def _parse_ports(self):
+        for text in self._log_texts():
+            match = self.LISTENING.search(text)
+            if match:
+                ports = []
+                for item in match.group(1).split(", "):
+                    host, _, port = item.rpartition(":")
+                    ports.append((host.strip("[]"), int(port)))
+                return ports
+        return None
+
+    @property
+    def ports(self):
+        """[(host, port)] of every listener, in config order (waits for the start-up line)."""
+        if self._ports is None:
+            assert self.proc is not None, "the server has not been started"
+            wait_until(lambda: self._parse_ports() is not None or self.proc.poll() is not None,
+                       timeout=60, what="hiconn's 'listening on' line")
+            self._ports = self._parse_ports()
+            assert self._ports, f"hiconn logged no 'listening on' line:\n{self.log()}"
+        return self._ports
+
+    @property
+    def port(self):
+        """The first listener's port."""
+        return self.ports[0][1]
 
     def write_config(self, cfg):
         with open(self.config_path, "w") as f:
@@ -119,14 +172,18 @@ class Server:
             n = self.nofile
             preexec = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))  # noqa: E731
         self.log_file = open(self.log_path, "wb")
+        self._ports = None  # a restart on port 0 gets a new port
+        log_file = self._log_file()
+        self._log_file_start = os.path.getsize(log_file) if log_file and os.path.exists(log_file) else 0
         env = dict(os.environ, **(self.env or {}))
         self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, preexec_fn=preexec, env=env)
         if wait:
-            wait_until(lambda: "listening on" in self.log() or self.proc.poll() is not None,
+            wait_until(lambda: self._parse_ports() is not None or self.proc.poll() is not None,
                        timeout=60, what="hiconn to listen")
             if self.proc.poll() is not None:
                 raise AssertionError(f"hiconn exited with {self.proc.returncode}:\n{self.log()}")
+            self.ports  # noqa: B018 (reads the bound ports now, while the line is at hand)
         return self
 
     def log(self):

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from chat_helpers import SERVER, Client, chat_server, count, free_port, numeric, registered
+from chat_helpers import SERVER, Client, chat_server, count, numeric, registered
 
 _ids = itertools.count()
 
@@ -311,9 +311,8 @@ def test_no_newline_past_max_line_bytes_closes(port):
 
 
 def test_ipv6_client():
-    port = free_port("::1")
-    with chat_server(listen=[f"[::1]:{port}"]):
-        c = Client(port, host="::1")
+    with chat_server(listen=["[::1]:0"]) as server:
+        c = Client(server.port, host="::1")
         lines = c.register("six")
         assert lines[0].endswith("six!~six@0::1")  # a host must not start with ':'
         c.send("QUIT")

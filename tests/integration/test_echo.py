@@ -79,9 +79,9 @@ def test_ipv6_listener_echoes():
         probe.close()
     except OSError:
         pytest.skip("no IPv6 loopback here")
-    from hiconn_harness import free_port
-    port4, port6 = free_port(), free_port("::1")
-    with Server(listen=[f"127.0.0.1:{port4}", f"[::1]:{port6}"]) as server:
+    with Server(listen=["127.0.0.1:0", "[::1]:0"]) as server:
+        (host4, port4), (host6, port6) = server.ports  # each listener its own ephemeral port
+        assert (host4, host6) == ("127.0.0.1", "::1")
         assert echo_roundtrip(connect(port4), b"v4 hello") == b"v4 hello"
         assert echo_roundtrip(connect(port6, host="::1"), b"v6 hello") == b"v6 hello"
         assert f"[::1]:{port6}" in server.log()

@@ -1,12 +1,15 @@
 """Accept resource exhaustion: the server runs out of descriptors (RLIMIT_NOFILE 256), keeps
 serving the connections it has, does not spin, and accepts again once some close."""
+import http.client
+import json
 import selectors
 import socket
 import time
 
 import pytest
 
-from hiconn_harness import UNDER_WINE, Server, connect, raise_nofile
+from hiconn_harness import UNDER_WINE, raise_nofile
+from ops_helpers import admin_port, admin_server
 
 pytestmark = pytest.mark.skipif(UNDER_WINE, reason="RLIMIT_NOFILE is a POSIX limit")
 
@@ -34,17 +37,32 @@ def served(socks, timeout=3.0):
     return echoed
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100.0  # utime + stime in clock ticks
+class StatsClient:
+    """GET /stats on one kept-alive connection: opened before the descriptors run out, it
+    still answers while the server cannot accept anything new (the endpoint's idle timeout is
+    10 s, so the requests below come at most a few seconds apart)."""
+
+    def __init__(self, port):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+    def get(self):
+        self.conn.request("GET", "/stats")
+        response = self.conn.getresponse()
+        body = response.read()
+        assert response.status == 200 and not response.will_close, response.getheaders()
+        return json.loads(body)
 
 
 def test_accept_exhaustion_pauses_serves_existing_and_recovers():
     raise_nofile()
-    config = {"limits": {"max_connections": 10000}, "accept": {"retry_backoff_ms": 200, "backlog": 2048},
+    backoff_ms, high_watermark = 200, 8
+    config = {"limits": {"max_connections": 10000},
+              "accept": {"retry_backoff_ms": backoff_ms, "backlog": 2048, "low_watermark": 2,
+                         "high_watermark": high_watermark},
               "timeouts": {"first_data_s": 0, "idle_s": 0}}
-    with Server(config, nofile=256) as server:
+    with admin_server(config=config, nofile=256) as server:
+        stats = StatsClient(admin_port(server))
+        assert stats.get()["accept_errors"] == 0
         socks = []
         for _ in range(1000):
             s = socket.socket()
@@ -52,15 +70,27 @@ def test_accept_exhaustion_pauses_serves_existing_and_recovers():
             s.connect_ex(("127.0.0.1", server.port))
             socks.append(s)
         time.sleep(2.0)
+        stats.get()  # keeps the session alive
         for s in socks:
             s.setblocking(True)
             s.settimeout(5)
         first = served(socks)
         assert 100 < len(first) < 256, len(first)
-        # Paused, not spinning: little CPU while 750 connections wait in the backlog.
-        cpu0 = cpu_seconds(server.proc.pid)
+        # Paused, not spinning, while 750 connections wait in the backlog: each retry (one
+        # per retry_backoff_ms, or when a connection closes -- none does here) posts at most
+        # high_watermark accepts, each failing once. A busy loop would fail thousands of
+        # times. The bound is taken from the time that really passed between the requests.
+        before = stats.get()
+        t0 = time.monotonic()
         time.sleep(2.0)
-        assert cpu_seconds(server.proc.pid) - cpu0 < 0.5
+        after = stats.get()
+        elapsed_ms = (time.monotonic() - t0) * 1000
+        assert before["accept_errors"] > 0 and before["accept_pauses"]["resource"] > 0, before
+        retries = elapsed_ms / backoff_ms + 2
+        errors = after["accept_errors"] - before["accept_errors"]
+        pauses = after["accept_pauses"]["resource"] - before["accept_pauses"]["resource"]
+        assert errors <= retries * high_watermark, (errors, elapsed_ms)
+        assert pauses <= retries * high_watermark, (pauses, elapsed_ms)
         log = server.log()
         assert "Too many open files" in log and "accepting paused" in log
         assert log.count("accept failed") <= 3, "accept errors must be logged once, not per attempt"

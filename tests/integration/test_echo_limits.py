@@ -2,7 +2,7 @@
 import socket
 import time
 
-from hiconn_harness import Server, connect, echo_roundtrip, is_closed_by_peer, wait_until
+from hiconn_harness import Server, connect, echo_roundtrip, is_closed_by_peer, recv_exact, wait_until
 
 
 def served(port, payload, source=None):
@@ -33,8 +33,13 @@ def test_on_limit_pause_holds_new_connections_until_one_closes():
             early = None
         assert early is None, "the 6th connection was served while at the limit"
         held.pop().close()
-        assert waiting.recv(100) == b"queued" or True  # may arrive in pieces
-        assert "limits.max_connections" in server.log()
+        # The close makes room: the waiting connection is accepted and gets its bytes back,
+        # all of them and nothing else (recv_exact reads the pieces they may arrive in).
+        assert recv_exact(waiting, len(b"queued")) == b"queued"
+        assert echo_roundtrip(waiting, b"served now") == b"served now"
+        log = server.log()
+        assert "accepting paused: limits.max_connections (5) reached" in log
+        assert "(below the connection limit)" in log  # the "accepting resumed" line
 
 
 def test_on_limit_pause_serves_sixth_after_release():

@@ -49,6 +49,19 @@ void Launcher::do_tick() {
     });
 }
 
+std::uint64_t launch_budget(std::uint64_t total, std::uint64_t launched, std::uint64_t settled,
+                            double rate, double since_s, std::size_t concurrency, std::uint64_t per_tick) {
+    if (launched >= total) return 0;
+    std::uint64_t allowed = total - launched;
+    if (rate > 0) {  // paced: attempt n starts n / rate seconds after the first
+        const auto due = static_cast<std::uint64_t>(rate * since_s) + 1;
+        allowed = std::min<std::uint64_t>(allowed, due > launched ? due - launched : 0);
+    }
+    const std::uint64_t in_flight = launched > settled ? launched - settled : 0;
+    allowed = std::min<std::uint64_t>(allowed, in_flight < concurrency ? concurrency - in_flight : 0);
+    return std::min<std::uint64_t>(allowed, per_tick);  // keep a tick short
+}
+
 void Launcher::on_tick() {
     const auto now = Clock::now();
     const double since = std::chrono::duration<double>(now - started_).count();
@@ -58,14 +71,7 @@ void Launcher::on_tick() {
         last_settle_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_).count();
     if (done()) return;
     if (!stopped_ && launched < total_) {
-        std::uint64_t allowed = total_ - launched;
-        if (rate_ > 0) {  // paced: attempt n starts n / rate seconds after the first
-            const auto due = static_cast<std::uint64_t>(rate_ * since) + 1;
-            allowed = std::min<std::uint64_t>(allowed, due > launched ? due - launched : 0);
-        }
-        const std::uint64_t in_flight = launched - settled;
-        allowed = std::min<std::uint64_t>(allowed, in_flight < concurrency_ ? concurrency_ - in_flight : 0);
-        allowed = std::min<std::uint64_t>(allowed, 4096);  // keep a tick short
+        const std::uint64_t allowed = launch_budget(total_, launched, settled, rate_, since, concurrency_);
         for (std::uint64_t i = 0; i < allowed; ++i, ++launched) {
             auto& io = pool_.context(launched % pool_.size());
             launched_.store(launched + 1, std::memory_order_relaxed);

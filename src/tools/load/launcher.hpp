@@ -18,6 +18,13 @@
 
 namespace hiconn::load {
 
+/// How many attempts one tick may start: what is left of `total`; when paced (rate > 0) no
+/// more than make attempt n start n / rate seconds after the first (rate * since_s + 1 in
+/// all by now); at most `concurrency` unsettled at once; at most `per_tick`.
+std::uint64_t launch_budget(std::uint64_t total, std::uint64_t launched, std::uint64_t settled,
+                            double rate, double since_s, std::size_t concurrency,
+                            std::uint64_t per_tick = 4096);
+
 class Launcher {
 public:
     using LaunchFn = std::function<void(std::uint64_t index, boost::asio::io_context& io)>;

@@ -156,4 +156,30 @@ TEST_CASE("threads: fan-out across four I/O threads, every message once", "[chat
     CHECK(metrics[3].value == double(expected));
     loops.clear();
     for (auto& r : records) CHECK(r->written.find(":irc.test 001 ") != std::string::npos);
+
+    // The clients left in index order, each thread's in turn, and a delivery to another
+    // thread is posted before that thread's own clients leave: client j was still there when
+    // each i < j left and gone when each i > j did. So j saw the QUIT of every i < j exactly
+    // once (whether i sent QUIT or dropped), and none of i > j nor its own.
+    std::size_t quits_seen = 0;
+    for (std::size_t j = 0; j < clients; ++j) {
+        std::vector<std::size_t> seen(clients, 0);
+        const std::string& out = records[j]->written;
+        for (std::size_t at = out.find(" QUIT "); at != std::string::npos; at = out.find(" QUIT ", at + 1)) {
+            const std::size_t line = out.rfind('\n', at) == std::string::npos ? 0 : out.rfind('\n', at) + 1;
+            // ":n<i>!n<i>@... QUIT :..."
+            REQUIRE(out.compare(line, 2, ":n") == 0);
+            const std::size_t bang = out.find('!', line);
+            REQUIRE(bang < at);
+            const std::size_t i = std::stoul(out.substr(line + 2, bang - line - 2));
+            REQUIRE(i < clients);
+            ++seen[i];
+            ++quits_seen;
+        }
+        for (std::size_t i = 0; i < clients; ++i) {
+            INFO("client n" << j << " saw the QUIT of n" << i << " " << seen[i] << " times");
+            CHECK(seen[i] == (i < j ? 1u : 0u));
+        }
+    }
+    CHECK(quits_seen == clients * (clients - 1) / 2);
 }
