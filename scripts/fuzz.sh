@@ -44,8 +44,8 @@ for entry in "${TARGETS[@]}"; do
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
     cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
     ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
-    execs=$(sed -nE 's/^stat::number_of_executed_units: ([0-9]+)/\1/p' "$log")
-    rate=$(sed -nE 's/^stat::average_exec_per_sec: ([0-9]+)/\1/p' "$log")
+    execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log")
+    rate=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+)/\1/p' "$log")
     line=$(printf 'fuzz_%-17s %7s exec/s  cov: %-6s ft: %-7s runs: %s' "$name" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${execs:-?}")
     if ((rc != 0)); then
         failed=$((failed + 1))
