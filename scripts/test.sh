@@ -2,9 +2,11 @@
 # Sets up and runs every test:
 #   1. Release build: unit tests (Catch2) + integration tests (pytest against the real binary)
 #   2. AddressSanitizer + UBSan build: the whole suite once more
-#   3. ThreadSanitizer build: the unit tests, the chat and the federation integration tests
-#   4. Windows: cross-build with mingw-w64 and run under Wine (scripts/test-windows.sh)
-# Options: --quick (step 1 only), --no-windows. Exits non-zero on the first failing step.
+#   3. libFuzzer: every fuzz target for FUZZ_SECONDS (default 15) each (scripts/fuzz.sh)
+#   4. ThreadSanitizer build: the unit tests, the chat and the federation integration tests
+#   5. Windows: cross-build with mingw-w64 and run under Wine (scripts/test-windows.sh)
+# Options: --quick (step 1 only), --no-windows; FUZZ_SECONDS=N sets step 3's time per target.
+# Exits non-zero on the first failing step.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JOBS=$(nproc)
@@ -75,6 +77,13 @@ if ((!QUICK)); then
     build asan Debug -DHICONN_SANITIZE=address "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_ctest asan
+
+    step "libFuzzer targets, ${FUZZ_SECONDS:-15} s each"
+    if ! "$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-15}"; then
+        printf '\ntest.sh: fuzzing failed\n%d passed, %d failed\n' "$PASSED" "$((FAILED + 1))"
+        exit 1
+    fi
+    PASSED=$((PASSED + 1))
 
     # test_chat_load (5,000 clients: a 12.5-million-line join storm) is left out here: under
     # TSan it alone could take most of CI's time; it runs in the Release and ASan steps.

@@ -198,6 +198,88 @@ HttpResponse respond(const HttpRequest& request, const asio::ip::address& peer,
     }
 }
 
+void limit_request_parser(HttpRequestParser& parser) {
+    parser.header_limit(AdminHttp::header_limit);
+    parser.body_limit(AdminHttp::body_limit);
+}
+
+std::optional<HttpResponse> read_error_response(const boost::system::error_code& ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted)
+        return std::nullopt;
+    // Garbage or an oversized request: say so once, then hang up. Socket errors (reset,
+    // ...) just close.
+    if (ec.category() != http::make_error_code(http::error::header_limit).category())
+        return std::nullopt;
+    const bool too_large = ec == http::error::header_limit || ec == http::error::body_limit ||
+                           ec == http::error::buffer_overflow;
+    HttpRequest dummy{http::verb::unknown, "/", 11};
+    dummy.keep_alive(false);
+    return make_response(too_large ? http::status::payload_too_large : http::status::bad_request,
+                         dummy, too_large ? "request too large\n" : "bad request\n");
+}
+
+std::string serve_http_bytes(std::string_view bytes, const asio::ip::address& peer_in,
+                             const AdminAccess& access, const AdminCallbacks& callbacks) {
+    const auto peer = normalize(peer_in);
+    std::string out;
+    auto write = [&](HttpResponse& response) {
+        http::response_serializer<http::string_body> serializer(response);
+        boost::system::error_code ec;
+        do {
+            serializer.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+                std::size_t n = 0;
+                for (const auto b : beast::buffers_range_ref(buffers)) {
+                    out.append(static_cast<const char*>(b.data()), b.size());
+                    n += b.size();
+                }
+                serializer.consume(n);
+            });
+        } while (!ec && !serializer.is_done());
+    };
+    // As http::async_read() over the session's flat_buffer of AdminHttp::header_limit bytes:
+    // the parser sees at most that much unconsumed input at once; more needed when it is
+    // full is buffer_overflow; the end of the bytes is the end of the stream.
+    while (true) {
+        HttpRequestParser parser;
+        limit_request_parser(parser);
+        parser.eager(true);
+        boost::system::error_code ec;
+        while (!parser.is_done()) {
+            const std::string_view window = bytes.substr(0, AdminHttp::header_limit);
+            if (window.empty()) {
+                if (parser.got_some()) parser.put_eof(ec);
+                else ec = http::error::end_of_stream;
+                break;
+            }
+            const std::size_t used = parser.put(asio::buffer(window.data(), window.size()), ec);
+            bytes.remove_prefix(used);
+            if (ec == http::error::need_more) {
+                ec = {};
+                if (used == 0 && window.size() == AdminHttp::header_limit) {
+                    ec = http::error::buffer_overflow;
+                    break;
+                }
+                if (used == 0 && window.size() == bytes.size()) {
+                    // Everything left is in the buffer and the parser wants more: the FIN.
+                    if (parser.got_some()) parser.put_eof(ec);
+                    else ec = http::error::end_of_stream;
+                    break;
+                }
+            } else if (ec) {
+                break;
+            }
+        }
+        if (ec) {
+            if (auto response = read_error_response(ec)) write(*response);
+            return out;
+        }
+        HttpResponse response = respond(parser.get(), peer, access, callbacks);
+        write(response);
+        if (!response.keep_alive()) return out;
+    }
+}
+
 // --- the server --------------------------------------------------------------------------
 
 struct AdminHttp::Impl : std::enable_shared_from_this<AdminHttp::Impl> {
@@ -252,29 +334,17 @@ public:
 private:
     void do_read() {
         parser_.emplace();
-        parser_->header_limit(AdminHttp::header_limit);
-        parser_->body_limit(AdminHttp::body_limit);
+        limit_request_parser(*parser_);
         stream_.expires_after(std::chrono::seconds(AdminHttp::request_timeout_s));
         http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&Session::on_read, shared_from_this()));
     }
 
     void on_read(boost::system::error_code ec, std::size_t) {
-        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-            ec == asio::error::operation_aborted)
-            return do_close();
         if (ec) {
-            // Garbage or an oversized request: say so once, then hang up. Socket errors
-            // (reset, ...) just close.
-            if (ec.category() != http::make_error_code(http::error::header_limit).category())
-                return do_close();
-            const bool too_large = ec == http::error::header_limit || ec == http::error::body_limit ||
-                                   ec == http::error::buffer_overflow;
-            HttpRequest dummy{http::verb::unknown, "/", 11};
-            dummy.keep_alive(false);
-            response_ = make_response(too_large ? http::status::payload_too_large
-                                                : http::status::bad_request,
-                                      dummy, too_large ? "request too large\n" : "bad request\n");
+            auto response = read_error_response(ec);
+            if (!response) return do_close();
+            response_ = std::move(*response);
             return do_write();
         }
         response_ = respond(parser_->get(), peer_, *owner_->current_access(), owner_->callbacks);
@@ -312,7 +382,7 @@ private:
 
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_{AdminHttp::header_limit};
-    std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<HttpRequestParser> parser_;
     HttpResponse response_;
     asio::ip::address peer_;
     std::shared_ptr<AdminHttp::Impl> owner_;

@@ -23,10 +23,15 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <boost/beast/http/parser.hpp>
+#include <boost/system/error_code.hpp>
+
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hiconn::app {
@@ -68,6 +73,23 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 /// (and the callbacks' effects), so it is unit-tested without sockets.
 HttpResponse respond(const HttpRequest& request, const boost::asio::ip::address& peer,
                      const AdminAccess& access, const AdminCallbacks& callbacks);
+
+using HttpRequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+/// A parser for one request with the endpoint's limits (AdminHttp::header_limit, body_limit).
+void limit_request_parser(HttpRequestParser& parser);
+
+/// The answer to a request that could not be read (the parser's or the stream's error):
+/// 413 for a request over the limits, 400 for one that is not HTTP (then the connection
+/// closes), or none (just close) at the end of the stream, on a timeout or a socket error.
+std::optional<HttpResponse> read_error_response(const boost::system::error_code& ec);
+
+/// One connection's exchange without the socket (the fuzz target's entry point): the
+/// requests in `bytes` read one after another as a session reads them (its limits, its
+/// 8 KiB read buffer, the end of `bytes` as the peer's FIN), each answered by respond() or
+/// read_error_response(); returns the response bytes, up to the response that closes.
+std::string serve_http_bytes(std::string_view bytes, const boost::asio::ip::address& peer,
+                             const AdminAccess& access, const AdminCallbacks& callbacks);
 
 class AdminHttp {
 public:

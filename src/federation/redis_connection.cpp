@@ -30,17 +30,38 @@ RedisReply copy_reply(const redisReply& r) {
     return out;
 }
 
-// A subscribed connection's pushed message: ["message", channel, payload].
+}  // namespace
+
 bool is_push(const RedisReply& reply) {
     return reply.is_array(3) && reply.elements[0].type == RedisReply::Type::string &&
            reply.elements[0].str == "message";
 }
 
-}  // namespace
+RedisReplyReader::RedisReplyReader() : reader_(redisReaderCreate(), redisReaderFree) {}
+
+RedisReplyReader::~RedisReplyReader() = default;
+
+bool RedisReplyReader::feed(const char* data, std::size_t size) {
+    return redisReaderFeed(reader_.get(), data, size) == REDIS_OK;
+}
+
+bool RedisReplyReader::next(RedisReply& reply) {
+    if (failed_) return false;
+    void* raw = nullptr;
+    if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) {
+        failed_ = true;
+        error_ = reader_->errstr;
+        return false;
+    }
+    if (raw == nullptr) return false;
+    reply = copy_reply(*static_cast<redisReply*>(raw));
+    freeReplyObject(raw);
+    return true;
+}
 
 RedisConnection::RedisConnection(asio::io_context& io, asio::ip::tcp::endpoint endpoint)
     : socket_(io), endpoint_(endpoint), connect_timer_(io),
-      reader_(redisReaderCreate(), redisReaderFree), in_(64 * 1024) {}
+      in_(64 * 1024) {}
 
 RedisConnection::~RedisConnection() = default;
 
@@ -114,16 +135,13 @@ void RedisConnection::do_read() {
                                                    const boost::system::error_code& ec, std::size_t n) {
         if (!open_) return;
         if (ec) return fail(ec == asio::error::eof ? std::string("closed by Redis") : ec.message());
-        if (redisReaderFeed(reader_.get(), in_.data(), n) != REDIS_OK)
-            return fail("protocol error from Redis");
+        if (!reader_.feed(in_.data(), n)) return fail("protocol error from Redis");
         for (;;) {
-            void* raw = nullptr;
-            if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) {
-                return fail(std::string("protocol error from Redis: ") + reader_->errstr);
+            RedisReply reply;
+            if (!reader_.next(reply)) {
+                if (reader_.failed()) return fail("protocol error from Redis: " + reader_.error());
+                break;
             }
-            if (raw == nullptr) break;
-            RedisReply reply = copy_reply(*static_cast<redisReply*>(raw));
-            freeReplyObject(raw);
             handle(std::move(reply));
             if (!open_) return;  // a callback closed us
         }

@@ -19,8 +19,6 @@
 #include <string>
 #include <vector>
 
-struct redisReader;
-
 namespace hiconn::federation {
 
 class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
@@ -57,7 +55,7 @@ private:
     boost::asio::ip::tcp::socket socket_;
     boost::asio::ip::tcp::endpoint endpoint_;
     boost::asio::steady_timer connect_timer_;
-    std::unique_ptr<redisReader, void (*)(redisReader*)> reader_;
+    RedisReplyReader reader_;
     std::deque<Callback> pending_;
     std::string out_;      ///< formatted commands waiting for the write in flight
     std::string writing_;  ///< the write in flight

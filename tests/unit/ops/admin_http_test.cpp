@@ -129,3 +129,45 @@ TEST_CASE("admin: a bad allow entry is an error naming it", "[ops][admin]") {
     CHECK_THROWS_AS(AdminAccess({"10.0.0.0/"}, ""), std::invalid_argument);
     CHECK_NOTHROW(AdminAccess({"::1", "fe80::/10", "0.0.0.0/0"}, ""));
 }
+
+// serve_http_bytes(): a connection's bytes as the session reads them (the fuzz target's path).
+namespace {
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("admin: serve_http_bytes answers pipelined requests until one closes", "[ops][admin]") {
+    Recorder rec;
+    AdminAccess access({}, "");
+    using hiconn::app::serve_http_bytes;
+    const std::string out = serve_http_bytes(
+        "GET /stats HTTP/1.1\r\nHost: x\r\n\r\n"
+        "POST /pause HTTP/1.1\r\nContent-Length: 0\r\n\r\n"
+        "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"
+        "POST /continue HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+        loopback, access, rec.callbacks());
+    CHECK(count_of(out, "HTTP/1.1 200 OK\r\n") == 3);
+    CHECK(out.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(rec.pauses == 1);
+    CHECK(rec.resumes == 0);  // after the close
+}
+
+TEST_CASE("admin: serve_http_bytes: garbage 400, oversized 413, a partial request nothing", "[ops][admin]") {
+    Recorder rec;
+    AdminAccess access({}, "");
+    using hiconn::app::serve_http_bytes;
+    CHECK(serve_http_bytes("NOT HTTP\r\n\r\n", loopback, access, rec.callbacks()).rfind("HTTP/1.1 400 ", 0) == 0);
+    const std::string big_header = "GET / HTTP/1.1\r\nX: " + std::string(9000, 'a') + "\r\n\r\n";
+    CHECK(serve_http_bytes(big_header, loopback, access, rec.callbacks()).rfind("HTTP/1.1 413 ", 0) == 0);
+    const std::string big_body = "POST /pause HTTP/1.1\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'b');
+    CHECK(serve_http_bytes(big_body, loopback, access, rec.callbacks()).rfind("HTTP/1.1 413 ", 0) == 0);
+    CHECK(rec.pauses == 0);
+    CHECK(serve_http_bytes("", loopback, access, rec.callbacks()).empty());
+    // The peer's FIN in the middle of a request: partial_message, answered 400 as a session does.
+    CHECK(serve_http_bytes("GET / HTTP/1.1\r\nHo", loopback, access, rec.callbacks()).rfind("HTTP/1.1 400 ", 0) == 0);
+}
