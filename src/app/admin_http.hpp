@@ -66,6 +66,9 @@ private:
     std::string token_;
 };
 
+/// An IPv4-mapped IPv6 peer address as the plain IPv4 one (the allow list compares those).
+boost::asio::ip::address normalize_peer(const boost::asio::ip::address& address);
+
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 

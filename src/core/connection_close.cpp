@@ -20,8 +20,10 @@ void Connection::close(CloseReason reason) {
     close_reason_ = reason;
     state_ = State::flushing;
     const std::uint32_t linger = worker_.settings().timeouts.linger_s;
-    // The whole close (flush + FIN) is bounded by linger_s; 0 means "at most a second".
-    deadline_ = worker_.wheel().now() + std::max<std::uint32_t>(1, linger);  // the workload's timer is gone
+    // The whole close (flush + FIN) is bounded by linger_s; 0 means "at most a second". The
+    // wheel's current tick is already under way, so N ticks from now can be N-1 s away: one
+    // more tick, or a 1 s linger can cut off the last lines (a QUIT's ERROR).
+    deadline_ = worker_.wheel().now() + std::max<std::uint32_t>(1, linger) + 1;  // the workload's timer is gone
     if (!receive_pending_) release_receive_slot();
     rearm_timer();
     if (!queue_.empty()) {
