@@ -91,8 +91,10 @@ void Connection::finish(CloseReason reason) {
     release_receive_slot();
     worker_.stats().count_close(reason);
     if (admission_.admitted()) worker_.workload().on_close(*this, reason);
-    worker_.forget(*this);
+    // Its slot first: forget() may report the worker drained, and a stop that completes
+    // must find every slot released.
     worker_.server().release(admission_, remote_);
+    worker_.forget(*this);
     // Callers up the stack may still touch members: release the self-reference later.
     asio::post(executor(), [self = ConnectionPtr(this, /*add_ref=*/false)] {});
 }
