@@ -82,6 +82,14 @@ Json parse_document(const std::string& text, const std::string& file)
         if (std::regex_search(what, m, shape))
             throw ConfigError(file, "", "line " + m[1].str() + ", column " + m[2].str() + ": invalid JSON: " + m[3].str());
         throw ConfigError(file, "", "invalid JSON: " + what);
+    } catch (const Json::out_of_range& e) {
+        // A number too large for a double (1e999): nlohmann reports it as out_of_range.406
+        // "number overflow parsing '<the number>'" -- found by fuzz_config.
+        std::string what = e.what();
+        const auto text = what.find("number overflow");
+        if (text != std::string::npos) what = what.substr(text);
+        if (what.size() > 120) what = what.substr(0, 117) + "...";
+        throw ConfigError(file, "", "invalid JSON: " + what);
     }
 }
 

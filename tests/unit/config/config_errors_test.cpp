@@ -240,3 +240,15 @@ TEST_CASE("federation with the echo workload is an error at federation", "[confi
     CHECK(std::string(error_of(R"({"federation": {}})").what()) == "test.json: federation: " + message);
     check_error(R"({"workload": "echo", "federation": {"redis": "10.0.0.1:6379"}})", "federation", message);
 }
+
+TEST_CASE("a number too large for a double is a JSON error, not a crash (found by fuzz_config)", "[config][errors]")
+{
+    // The second is the input fuzz_config found (a bare number, its exponent past any double).
+    for (const std::string text : {R"({"threads": 1e999})", "60006066600000003206000606660000000606660e0000032070320742"}) {
+        INFO(text);
+        const ConfigError e = error_of(text);
+        CHECK(e.file() == "test.json");
+        CHECK(e.json_path().empty());  // about the whole document, like a syntax error
+        CHECK_THAT(e.what(), Catch::StartsWith("test.json: invalid JSON: number overflow parsing '"));
+    }
+}
