@@ -169,6 +169,20 @@ def run_round(worker, server, seconds, seed):
 
 # ----------------------------------------------------------------------------- echo
 
+def drive(actions, rng, deadline, tally, silent):
+    """Random actions until the deadline or MAX_ACTIONS; every failure is counted and shown."""
+    for _ in range(MAX_ACTIONS):
+        if time.monotonic() >= deadline:
+            break
+        action = rng.choice(actions)
+        try:
+            action()
+        except Exception as e:  # noqa: BLE001
+            tally.failures += 1
+            tally.note(f"{action.__name__}: {type(e).__name__}: {e}")
+        silent.reap()
+
+
 def echo_worker(t, port, deadline, rng, tally):
     held, silent = [], Silent(tally)
 
@@ -235,16 +249,7 @@ def echo_worker(t, port, deadline, rng, tally):
 
     actions = [act_echo] * 30 + [act_held] * 25 + [act_abort] * 10 + [act_silent] * 8 + \
         [act_slow] * 7 + [act_garbage] * 20
-    for _ in range(MAX_ACTIONS):
-        if time.monotonic() >= deadline:
-            break
-        action = rng.choice(actions)
-        try:
-            action()
-        except Exception as e:  # noqa: BLE001 (every failure is counted and shown)
-            tally.failures += 1
-            tally.note(f"{action.__name__}: {type(e).__name__}: {e}")
-        silent.reap()
+    drive(actions, rng, deadline, tally, silent)
     for s in held:
         s.close()
     silent.finish(time.monotonic() + FIRST_DATA_S + SETTLE_S)
@@ -370,16 +375,7 @@ def chat_worker(t, port, deadline, rng, tally):
 
     actions = [act_register] * 30 + [act_held] * 20 + [act_abort] * 12 + [act_silent] * 8 + \
         [act_slow] * 8 + [act_garbage] * 15
-    for _ in range(MAX_ACTIONS):
-        if time.monotonic() >= deadline:
-            break
-        action = rng.choice(actions)
-        try:
-            action()
-        except Exception as e:  # noqa: BLE001
-            tally.failures += 1
-            tally.note(f"{action.__name__}: {type(e).__name__}: {e}")
-        silent.reap()
+    drive(actions, rng, deadline, tally, silent)
     for c in held + [listener]:
         c.close()
     silent.finish(time.monotonic() + FIRST_DATA_S + SETTLE_S)

@@ -66,11 +66,12 @@ void write_all(int fd, const char* p, std::size_t n) {
     }
 }
 
+/// The time and "error " (the log's "LEVEL  message" layout); the cause follows.
 void stamp(crash::Line& line) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
     line.timestamp(now.tv_sec, static_cast<unsigned>(now.tv_nsec / 1000000));
-    line.text("error fatal");  // "error " + the cause: the log's "LEVEL  message" layout
+    line.text("error ");
 }
 
 // Writes the line and the frames to stderr and to the log file (when set).
@@ -109,7 +110,7 @@ void on_fatal_signal(int sig, siginfo_t* info, void*) {
     if (g_reporting.exchange(1) == 0) {
         crash::Line line;
         stamp(line);
-        line.text(" signal ").text(signal_name(sig));
+        line.text("fatal signal ").text(signal_name(sig));
         if (info != nullptr) {
             if (info->si_code <= 0) {  // sent: kill(), raise(), abort() (SI_USER, SI_TKILL ...)
                 line.text(" sent by pid ").dec(static_cast<std::uint64_t>(info->si_pid));
@@ -143,10 +144,7 @@ void on_fatal_signal(int sig, siginfo_t* info, void*) {
 [[noreturn]] void on_terminate() {
     if (g_reporting.exchange(1) == 0) {
         crash::Line line;
-        timespec now{};
-        clock_gettime(CLOCK_REALTIME, &now);
-        line.timestamp(now.tv_sec, static_cast<unsigned>(now.tv_nsec / 1000000));
-        line.text("error ");
+        stamp(line);
         crash::describe_terminate(line);
         line.text(" in thread ").dec(static_cast<std::uint64_t>(::syscall(SYS_gettid)));
 #if HICONN_HAVE_BACKTRACE
