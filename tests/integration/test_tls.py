@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from hiconn_harness import (BIN, PREFIX, UNDER_WINE, Server, connect, echo_roundtrip,
+from hiconn_harness import (BIN, PREFIX, SOURCE_DIR, UNDER_WINE, Server, connect, echo_roundtrip,
                             raise_nofile, wait_until)
 from ops_helpers import admin_port, admin_server, request
 from tls_helpers import (TestPKI, cert_fingerprint, client_context, client_hello,
@@ -231,6 +231,31 @@ def test_startup_error_exits_2_naming_the_key(pki, tmp_path, make, names):
     assert proc.returncode == 2, (proc.returncode, out)
     assert re.search(names, out), out
     assert "listening on" not in out, out
+
+
+def test_check_config_accepts_tls_prints_defaults_and_schema_agrees(pki, tmp_path):
+    """A valid tls section passes check-config, which prints it with its defaults; the shipped
+    JSON Schema (which every key is documented in) accepts the same file."""
+    cfg = {"workload": "chat", "listen": ["127.0.0.1:6667", "tls://127.0.0.1:6697"],
+           "tls": {"certificate": pki.server_cert, "private_key": pki.server_key}}
+    path = tmp_path / "hiconn.json"
+    path.write_text(json.dumps(cfg))
+    result = subprocess.run(PREFIX + [BIN, "check-config", "--config", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    effective = json.loads(result.stdout)
+    assert effective["listen"] == cfg["listen"]
+    assert effective["tls"]["min_version"] == "1.2", effective["tls"]
+    assert {"certificate", "private_key", "min_version", "ciphers", "ciphersuites",
+            "client_ca"} <= set(effective["tls"]), effective["tls"]
+    jsonschema = pytest.importorskip("jsonschema")
+    with open(os.path.join(SOURCE_DIR, "config", "hiconn.schema.json")) as f:
+        schema = json.load(f)
+    full = dict(cfg, tls=dict(cfg["tls"], min_version="1.3", ciphers="ECDHE-ECDSA-AES128-GCM-SHA256",
+                              ciphersuites="TLS_AES_128_GCM_SHA256", client_ca=pki.ca_cert))
+    errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(full)]
+    assert errors == [], errors
+    assert not jsonschema.Draft7Validator(schema).is_valid(dict(cfg, tls=dict(cfg["tls"], min_version="1.1")))
 
 
 def test_listen_flag_tls_without_tls_section_exits_2(tmp_path):
