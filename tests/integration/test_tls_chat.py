@@ -5,8 +5,8 @@ test CA:
 
 - TLS and plain clients talk in one channel both ways;
 - CAP LS 302 on the plain port advertises sts=port=<the TLS port>;
-- WHOIS shows 671 for a TLS user only, and 276 with the SHA-256 fingerprint of a client
-  certificate signed by tls.client_ca;
+- WHOIS shows 671 for a TLS user only, and (to its owner) 276 with the SHA-256 fingerprint
+  of a client certificate signed by tls.client_ca;
 - QUIT over TLS gets its ERROR line before the close.
 """
 import functools
@@ -141,20 +141,24 @@ def test_whois_shows_671_for_tls_users_only(server, pki):
 
 
 def test_whois_shows_276_with_client_certificate_fingerprint(server, pki):
-    obs = tls_registered(server, pki, nick("obs"))
+    """The owner's own WHOIS carries 276 with the SHA-256 fingerprint (lower-case hex, no
+    colons). hiconn shows it to its owner only (docs/chat.md: a fingerprint would follow its
+    owner across nicks), so what another user sees is not checked here beyond 671."""
     c_n = nick("certuser")
     with_cert = tls_registered(server, pki, c_n, cert=pki.client_cert, key=pki.client_key)
     fingerprint = cert_fingerprint(pki.client_cert)
     assert re.fullmatch(r"[0-9a-f]{64}", fingerprint)
-    lines = whois(obs, c_n)
+    lines = whois(with_cert, c_n)
     assert numeric_about(lines, 671, c_n), lines
     found = numeric_about(lines, 276, c_n)
     assert len(found) == 1, lines
     assert re.search(rf"(^|[ :]){fingerprint}($| )", found[0]), (fingerprint, found)
+    obs = tls_registered(server, pki, nick("obs"))
+    assert numeric_about(whois(obs, c_n), 671, c_n)
     # Without a client certificate: no fingerprint.
     n_n = nick("nocert")
     no_cert = tls_registered(server, pki, n_n)
-    assert not [l for l in whois(obs, n_n) if numeric(l) == 276]
+    assert not [l for l in whois(no_cert, n_n) if numeric(l) == 276]
     for c in (obs, with_cert, no_cert):
         c.close()
 
@@ -165,15 +169,13 @@ def test_client_certificate_of_another_ca_gets_no_fingerprint(server, pki):
     s_n = nick("stranger")
     try:
         stranger = tls_registered(server, pki, s_n, cert=pki.stranger_cert, key=pki.stranger_key)
+        lines = whois(stranger, s_n)
     except (OSError, AssertionError):  # ssl.SSLError is an OSError; a close while registering
-        stranger = None
-    obs = registered(server.plain_port, nick("obs"))
-    lines = whois(obs, s_n)
+        stranger, lines = None, []
     assert not [l for l in lines if numeric(l) == 276], lines
     assert cert_fingerprint(pki.stranger_cert) not in "\n".join(lines)
-    for c in (stranger, obs):
-        if c is not None:
-            c.close()
+    if stranger is not None:
+        stranger.close()
 
 
 def test_quit_over_tls_gets_error_before_close(server, pki):
