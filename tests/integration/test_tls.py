@@ -187,6 +187,9 @@ def startup_error_cases():
     def section(**extra):
         return lambda p, tmp: (tls_section(p, **extra), TLS_AND_PLAIN)
 
+    def section_with(**paths):
+        return lambda p, tmp: (tls_section(p, **{k: f(p) for k, f in paths.items()}), TLS_AND_PLAIN)
+
     listen_or_tls = r"listen\[1\]|\btls\b(?!://)"  # "tls" the section, not the scheme
     return [
         ("certificate_missing", cert(lambda p, tmp: str(tmp / "no-such.pem")), r"tls\.certificate"),
@@ -199,6 +202,12 @@ def startup_error_cases():
         ("min_version_1_1", section(min_version="1.1"), r"tls\.min_version"),
         ("min_version_word", section(min_version="banana"), r"tls\.min_version"),
         ("min_version_number", section(min_version=1.3), r"tls\.min_version"),
+        # Beyond the brief's list, as the README documents them:
+        ("ciphers_rejected", section(ciphers="NO-SUCH-CIPHER"), r"tls\.ciphers\b"),
+        ("ciphersuites_rejected", section(ciphersuites="TLS_NO_SUCH_SUITE"), r"tls\.ciphersuites"),
+        ("client_ca_missing", lambda p, tmp: (tls_section(p, client_ca=str(tmp / "no-ca.pem")), TLS_AND_PLAIN),
+         r"tls\.client_ca"),
+        ("client_ca_garbage", section_with(client_ca=lambda p: p.garbage), r"tls\.client_ca"),
     ]
 
 
