@@ -49,6 +49,9 @@ std::size_t Connection::tls_outcome(tls::Session::Result result, bool reading, e
     case Status::closed:
         ec = asio::error::eof;
         return 0;
+    case Status::reset:  // the peer went away (often a client closing mid-handshake)
+        ec = asio::error::connection_reset;
+        return 0;
     case Status::failed:
         break;
     }

@@ -76,10 +76,9 @@ Session::Result Session::result(int rc) {
     case SSL_ERROR_ZERO_RETURN: return {Status::closed, 0};
     case SSL_ERROR_SYSCALL:
         // SSL_OP_IGNORE_UNEXPECTED_EOF turns a bare FIN into ZERO_RETURN; what is left
-        // here is a socket error (reset), which errno describes.
-        last_failure = drain_errors();
-        if (last_failure.empty()) last_failure = "socket error";
-        return {Status::failed, 0};
+        // here is a socket error (a reset), which errno describes: not the peer's TLS.
+        ERR_clear_error();
+        return {Status::reset, 0};
     default:
         last_failure = drain_errors();
         if (last_failure.empty()) last_failure = "TLS protocol error";

@@ -35,7 +35,8 @@ public:
         want_read,   ///< wait until the socket is readable, then call again
         want_write,  ///< wait until the socket is writable, then call again
         closed,      ///< the peer ended the stream (close_notify or FIN)
-        failed       ///< a protocol error or bad input: error() says what
+        reset,       ///< the socket failed under the session (a reset): errno says what
+        failed       ///< a protocol error or bad input: last_error() says what
     };
     struct Result {
         Status status;
