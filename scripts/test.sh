@@ -72,9 +72,11 @@ run_ctest release
 
 if ((!QUICK)); then
     step "AddressSanitizer + UBSan build and tests"
-    # -O1 -g1: sanitizer builds compile much faster than RelWithDebInfo and still give
-    # usable stack traces.
-    build asan Debug -DHICONN_SANITIZE=address "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
+    # -Og -g1: with ASan + UBSan, gcc compiles -Og in about half the time of -O1 (2.4 s vs
+    # 4.6 s of CPU for one chat source, measured), and the build is most of this step. Not -O0,
+    # which compiles as fast but runs so slowly that a node parsing 100,000-deep JSON garbage
+    # misses its federation heartbeat. Stack traces stay usable.
+    build asan Debug -DHICONN_SANITIZE=address "-DCMAKE_CXX_FLAGS_DEBUG=-Og -g1"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_ctest asan
 

@@ -112,6 +112,7 @@ TEST_CASE("plain text on a TLS session fails it with OpenSSL's reason", "[tls]")
     char buffer[256];
     Session::Result r{Status::want_read, 0};
     for (int i = 0; i < 1000 && r.status == Status::want_read; ++i) r = server.read(buffer, sizeof buffer);
+    INFO("status " << static_cast<int>(r.status) << ", " << Session::last_error());
     CHECK(r.status == Status::failed);
     CHECK_FALSE(Session::last_error().empty());
 }
