@@ -43,36 +43,42 @@ make_prefix() {
 }
 make_prefix
 
-# --- 2. a deb-src entry derived from the binary entry --------------------------------------
-# ensure_deb_src PKG[=VERSION]: makes `apt-get source` find PKG, adding a deb-src entry.
+# --- 2. deb-src entries derived from the binary entries --------------------------------------
+# ensure_deb_src PKG[=VERSION]: makes `apt-get source` find PKG, writing deb-src entries when
+# it does not. One deb-src stanza per deb stanza of debian.sources, with the same URIs, Suites
+# (bookworm, bookworm-updates, bookworm-security), Components and Signed-By: a security
+# update's source (OpenSSL's, typically) is only in bookworm-security's Sources.
 have_deb_src() { apt-get source --print-uris "$1" >/dev/null 2>&1; }
+DEB_SRC_FILE=/etc/apt/sources.list.d/hiconn-debian-src.sources
+deb_src_stanzas() {
+    local sources=/etc/apt/sources.list.d/debian.sources
+    [[ -f $sources ]] || die "$sources missing: add deb-src lines for bookworm by hand"
+    echo "# Added by hiconn scripts/build-windows-deps.sh (Boost, hiredis and OpenSSL sources for the mingw build)"
+    # Each stanza whose Types include deb: its URIs, Suites, Components and Signed-By lines.
+    awk -v RS= '/(^|\n)Types:[^\n]*deb([ \n]|$)/ {
+        n = split($0, l, "\n"); out = "Types: deb-src"
+        for (i = 1; i <= n; i++) if (l[i] ~ /^(URIs|Suites|Components|Signed-By):/) out = out "\n" l[i]
+        print out "\n"
+    }' "$sources"
+}
 ensure_deb_src() {
     have_deb_src "$1" && return 0
-    [[ $(id -u) == 0 ]] || die "adding a deb-src entry needs root (or add one yourself)"
-    local sources=/etc/apt/sources.list.d/debian.sources stanza uris signed
-    [[ -f $sources ]] || die "$sources missing: add a deb-src line for bookworm by hand"
-    # First stanza whose Suites include bookworm: copy its URIs and Signed-By lines.
-    stanza=$(awk -v RS= '/Suites:[^\n]*bookworm([ \n]|$)/ {print; exit}' "$sources")
-    uris=$(sed -n 's/^URIs:[[:space:]]*//p' <<<"$stanza" | head -n1)
-    signed=$(sed -n 's/^Signed-By:[[:space:]]*//p' <<<"$stanza" | head -n1)
-    [[ -n $uris ]] || die "no bookworm URIs in $sources"
-    log "adding deb-src entry for $uris bookworm"
-    {
-        echo "# Added by hiconn scripts/build-windows-deps.sh (Boost and hiredis sources for the mingw build)"
-        echo "Types: deb-src"
-        echo "URIs: $uris"
-        echo "Suites: bookworm"
-        echo "Components: main"
-        [[ -n $signed ]] && echo "Signed-By: $signed"
-    } >/etc/apt/sources.list.d/hiconn-debian-src.sources
-    apt-get update -qq
-    have_deb_src "$1" || die "apt-get source still finds no $1 after adding deb-src"
+    local want
+    want=$(deb_src_stanzas)
+    [[ $want == *URIs:* ]] || die "no deb entries in /etc/apt/sources.list.d/debian.sources"
+    if [[ ! -f $DEB_SRC_FILE || $(cat "$DEB_SRC_FILE") != "$want" ]]; then
+        [[ $(id -u) == 0 ]] || die "adding deb-src entries needs root (or add them yourself)"
+        log "writing deb-src entries to $DEB_SRC_FILE ($(grep -h '^Suites:' <<<"$want" | cut -d' ' -f2- | xargs))"
+        printf '%s\n' "$want" >"$DEB_SRC_FILE"
+        apt-get update -qq
+    fi
+    have_deb_src "$1" || return 1
 }
 
 # --- 3. downloads, kept in $WORK/download --------------------------------------------------
 # download_source PKG[=VERSION]: apt-get source --download-only (.dsc, orig and debian tarballs).
 download_source() {
-    ensure_deb_src "$1"
+    ensure_deb_src "$1" || die "apt-get source finds no $1, also after adding deb-src entries"
     mkdir -p "$WORK/download"
     log "apt-get source --download-only $1"
     (cd "$WORK/download" && apt-get source -qq --download-only "$1" 2>&1 |
