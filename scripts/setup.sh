@@ -6,7 +6,8 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libboost-program-options1.81-dev
-                nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev libhiredis-dev)
+                nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev libhiredis-dev
+                libssl-dev)
 TEST_PACKAGES=(python3 python3-pytest python3-jsonschema python3-irc python3-prometheus-client
                tmux irssi iproute2 procps dpkg-dev file redis-server clang libfuzzer-14-dev)
 BENCH_PACKAGES=(libboost1.81-doc ngircd inspircd gcc)
