@@ -225,8 +225,9 @@ build_hiredis() {
 # Unix defaults they would point below $DEPS, i.e. C:\work\...\ssl on the Windows machine, a
 # folder any local user can create: a planted cert.pem would become the trust store of
 # SSL_CTX_set_default_verify_paths. Note: OpenSSL does not read the Windows certificate store.
-# The stamp holds libssl-dev's installed version, the source version built and a hash of
-# these options and make variables, so a change to either rebuilds.
+# The stamp's first line, the cache key, is libssl-dev's installed version and a hash of
+# these options and make variables: a new libssl-dev or an option change rebuilds. Its second
+# line is the source version built from it. A cache hit makes no apt call.
 OPENSSL_CONFIGURE=(mingw64 --cross-compile-prefix=x86_64-w64-mingw32- --libdir=lib
     no-shared no-tests no-engine no-dso no-legacy no-autoload-config no-ui-console
     no-cms no-cmp no-ts no-srp no-dtls no-ec2m
