@@ -6,10 +6,9 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libboost-program-options1.81-dev
-                nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev libhiredis-dev
-                libssl-dev)
+                nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev libhiredis-dev libssl-dev)
 TEST_PACKAGES=(python3 python3-pytest python3-jsonschema python3-irc python3-prometheus-client
-               tmux irssi iproute2 procps dpkg-dev file redis-server clang libfuzzer-14-dev)
+               tmux irssi iproute2 procps dpkg-dev file redis-server clang libfuzzer-14-dev openssl)
 BENCH_PACKAGES=(libboost1.81-doc ngircd inspircd gcc)
 # Packages that come with a system service, which must not start on install: the tests start
 # their own redis-server on an ephemeral port and depend on no system one; a system ngircd or

@@ -2,6 +2,7 @@
 // commands; everything else lives in src/app and below.
 #include "app/command_line.hpp"
 #include "app/daemon.hpp"
+#include "app/engine_settings.hpp"
 #include "app/service_app.hpp"
 #include "config/config.hpp"
 #include "platform/notify.hpp"
@@ -55,7 +56,9 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (cl.command == "check-config") {
-            std::cout << hiconn::config::to_json_text(load(cl)) << "\n";
+            const auto config = load(cl);
+            hiconn::app::engine_settings(config);  // the TLS files load, the key matches
+            std::cout << hiconn::config::to_json_text(config) << "\n";
             return 0;
         }
         return run_console(cl);

@@ -2,6 +2,7 @@
 
 #include "app/admin_http.hpp"      // ops: stats.http endpoint
 #include "app/engine_settings.hpp"
+#include "tls/context.hpp"
 #include "app/metrics_source.hpp"  // ops
 #include "app/stats_reporter.hpp"
 #include "core/endpoint_text.hpp"
@@ -136,13 +137,16 @@ void Daemon::start() {
     }
 
     d.workload = workloads::make_workload(c);
-    d.server = std::make_unique<core::Server>(*d.pool, engine_settings(c), *d.workload);
+    auto settings = engine_settings(c);  // throws ConfigError for a TLS file (exit 2)
+    if (settings.tls) log::info("tls: " + settings.tls->description());
+    d.server = std::make_unique<core::Server>(*d.pool, settings, *d.workload);
     d.pool->start();
     d.workload->start(*d.pool);  // e.g. joins the federation; throws ConfigError if refused
     d.server->start();
 
     std::vector<std::string> bound;
-    for (const auto& ep : d.server->local_endpoints()) bound.push_back(core::to_text(ep));
+    for (const auto& l : d.server->local_listeners())
+        bound.push_back((l.tls ? "tls://" : "") + core::to_text(l.endpoint));
     log::info("listening on " + join(bound));
     d.reporter = std::make_unique<StatsReporter>(d.control, *d.server, c.stats.interval_s);
     d.reporter->start();
@@ -219,10 +223,12 @@ bool Daemon::reload() {
             keep("chat.server_name", next.chat.server_name, d.config.chat.server_name);
             keep("chat.network_name", next.chat.network_name, d.config.chat.network_name);
         }
+        auto settings = engine_settings(next);  // the certificate and key as they are now
         log::set_level(log::parse_level(next.log.level));
         log::reopen();
+        if (settings.tls) log::info("reload: tls: " + settings.tls->description() + " for new connections");
         if (d.server) {
-            d.server->apply(engine_settings(next));
+            d.server->apply(settings);
             d.workload->reload(next);
         }
         if (d.reporter) d.reporter->set_interval(next.stats.interval_s);

@@ -1,26 +1,49 @@
 #include "app/engine_settings.hpp"
 
+#include "tls/context.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace hiconn::app {
 namespace asio = boost::asio;
 
 namespace {
-asio::ip::tcp::endpoint listen_endpoint(const std::string& text) {
+core::EngineSettings::Listen listen_spec(const std::string& text) {
     try {
         const auto address = config::parse_listen_address(text);
-        return {asio::ip::make_address(address.host), address.port};
+        return {{asio::ip::make_address(address.host), address.port}, address.tls};
     } catch (const std::exception&) {
         throw std::runtime_error("cannot listen on " + text + ": not a numeric address");
     }
 }
+
+/// A relative path is taken beside the config file, so a service started elsewhere finds it.
+std::string beside_config(const config::Config& c, const std::string& path) {
+    if (path.empty() || c.source_file.empty()) return path;
+    const std::filesystem::path p(path);
+    if (p.is_absolute()) return path;
+    return (std::filesystem::path(c.source_file).parent_path() / p).lexically_normal().string();
+}
 }  // namespace
+
+std::shared_ptr<const tls::Context> tls_context(const config::Config& c) {
+    if (!c.tls.enabled) return nullptr;
+    const auto& t = c.tls;
+    try {
+        return tls::Context::load({beside_config(c, t.certificate), beside_config(c, t.private_key),
+                                   t.min_version, t.ciphers, t.ciphersuites, beside_config(c, t.client_ca)});
+    } catch (const tls::LoadError& e) {
+        throw config::ConfigError(c.source_file.empty() ? "--set" : c.source_file, e.key(), e.what());
+    }
+}
 
 core::EngineSettings engine_settings(const config::Config& c) {
     core::EngineSettings s;
-    for (const auto& text : c.listen) s.listen.push_back(listen_endpoint(text));
+    for (const auto& text : c.listen) s.listen.push_back(listen_spec(text));
+    s.tls = tls_context(c);
     s.accept = {c.accept.low_watermark, c.accept.high_watermark, c.accept.backlog,
                 c.accept.on_limit == "reject" ? core::LimitAction::reject : core::LimitAction::pause,
                 c.accept.retry_backoff_ms};

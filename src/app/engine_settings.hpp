@@ -8,6 +8,11 @@ namespace hiconn::app {
 
 /// Throws std::runtime_error naming a `listen` entry that is not a numeric address (the
 /// loader refuses those already; this is the engine's own guard).
+/// Loads the tls section's certificate and key too (read anew at every call: a reload gets
+/// the files as they are now); throws ConfigError naming the tls key at fault.
 core::EngineSettings engine_settings(const config::Config& config);
+
+/// The tls section as a loaded context; null when the section is absent. Throws ConfigError.
+std::shared_ptr<const tls::Context> tls_context(const config::Config& config);
 
 }  // namespace hiconn::app

@@ -102,10 +102,21 @@ struct FederationConfig {
     std::string key_prefix = "hiconn:"; ///< 1..64 chars, prefix of every Redis key and channel
 };
 
+/// TLS for the tls:// listeners; absent or null = none. Paths relative to the config file.
+struct TlsConfig {
+    bool enabled = false;              ///< true when the "tls" object is present (not null)
+    std::string certificate;           ///< PEM chain, leaf first
+    std::string private_key;           ///< PEM, unencrypted
+    std::string min_version = "1.2";   ///< "1.2" | "1.3"
+    std::string ciphers;               ///< TLS 1.2 cipher list; empty = OpenSSL's default
+    std::string ciphersuites;          ///< TLS 1.3 suites; empty = OpenSSL's default
+    std::string client_ca;             ///< PEM CAs; set = client certificates requested and verified
+};
+
 struct Config {
     std::string source_file;                ///< where it was loaded from ("" = built-in defaults); not a JSON key
     std::string workload = "echo";          ///< "echo" | "chat"
-    std::vector<std::string> listen{"127.0.0.1:7000"};  ///< "ADDR:PORT", IPv6 as "[::1]:7000"
+    std::vector<std::string> listen{"127.0.0.1:7000"};  ///< "[tls://]ADDR:PORT", IPv6 as "[::1]:7000"
     std::uint32_t threads = 0;              ///< I/O threads; 0 = one per core
     AcceptConfig accept;
     ReceiveConfig receive;
@@ -117,6 +128,7 @@ struct Config {
     ServiceConfig service;
     ChatConfig chat;
     FederationConfig federation;
+    TlsConfig tls;
 };
 
 /// Member-wise equality (source_file included): tells a reload whether anything changed.
@@ -150,8 +162,8 @@ Config from_json_text(const std::string& text, const std::string& file,
 /// The effective configuration (defaults filled in) as pretty JSON.
 std::string to_json_text(const Config& config);
 
-/// Parses "ADDR:PORT" / "[V6]:PORT". Throws std::invalid_argument.
-struct ListenAddress { std::string host; std::uint16_t port; };
+/// Parses "ADDR:PORT" / "[V6]:PORT", optionally after "tls://". Throws std::invalid_argument.
+struct ListenAddress { std::string host; std::uint16_t port; bool tls = false; };
 ListenAddress parse_listen_address(const std::string& text);
 
 }  // namespace hiconn::config

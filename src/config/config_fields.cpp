@@ -80,7 +80,8 @@ std::vector<Field> make_fields()
                "\"chat\" speaks the IRC subset."),
         string_list(HICONN_KEY(listen), Format::listen_address, 1,
                     "Addresses to listen on: \"IPv4:PORT\", \"[IPv6]:PORT\" or \"*:PORT\" (every IPv4 "
-                    "address). Numeric only, no host names; port 0 = an ephemeral port."),
+                    "address), each plain TCP or, after \"tls://\", TLS (needs the tls section). "
+                    "Numeric only, no host names; port 0 = an ephemeral port."),
         integer(HICONN_KEY(threads), 0, 1024, "I/O threads; 0 = one per CPU core."),
 
         integer(HICONN_KEY(accept.low_watermark), 1, 4096,
@@ -189,6 +190,16 @@ std::vector<Field> make_fields()
                 "A node without a heartbeat for this many seconds is taken as gone, with its users."),
         string(HICONN_KEY(federation.key_prefix), "Prefix of every Redis key and channel the network "
                "uses; networks sharing one Redis need different prefixes.", Format::printable, 1, 64),
+
+        string(HICONN_KEY(tls.certificate), "PEM file with the server certificate chain, leaf first; "
+               "relative to the config file. Re-read on reload."),
+        string(HICONN_KEY(tls.private_key), "PEM file with the certificate's private key (not encrypted); "
+               "relative to the config file. Re-read on reload."),
+        choice(HICONN_KEY(tls.min_version), {"1.2", "1.3"}, "Oldest TLS version accepted."),
+        string(HICONN_KEY(tls.ciphers), "TLS 1.2 cipher list (OpenSSL syntax); empty = OpenSSL's default."),
+        string(HICONN_KEY(tls.ciphersuites), "TLS 1.3 cipher suites (OpenSSL syntax); empty = OpenSSL's default."),
+        string(HICONN_KEY(tls.client_ca), "PEM file of CAs: when set, clients are asked for a certificate "
+               "(optional), it is verified against these, and chat shows its SHA-256 fingerprint in WHOIS (276)."),
     };
 }
 
@@ -212,6 +223,10 @@ std::vector<Section> make_sections()
                                                "Redis; absent or null = standalone.");
     federation.present = [](const Config& c) { return c.federation.enabled; };
     federation.set_present = [](Config& c, bool on) { c.federation.enabled = on; };
+    Section tls = section("tls", "Certificate and settings of the tls:// listeners; absent or null = "
+                                 "no TLS. Certificate and key are re-read on reload.");
+    tls.present = [](const Config& c) { return c.tls.enabled; };
+    tls.set_present = [](Config& c, bool on) { c.tls.enabled = on; };
     return {
         section("", "hiconn configuration. Every key is optional; absent keys take their default."),
         section("accept", "Listeners: outstanding accepts, backlog, behaviour at the connection limit."),
@@ -226,6 +241,7 @@ std::vector<Section> make_sections()
         section("chat", "The chat (IRC) workload."),
         section("chat.flood", "Per-client flood control (token bucket)."),
         std::move(federation),
+        std::move(tls),
     };
 }
 
@@ -351,7 +367,7 @@ std::string format_text(Format format)
     case Format::any: return "";
     case Format::name: return "a name (letters, digits, '.', '_', '-'; starting with a letter or digit)";
     case Format::ip_address: return "a numeric IPv4 or IPv6 address";
-    case Format::listen_address: return "\"ADDR:PORT\" (numeric IPv4, [IPv6] or *; port 0..65535)";
+    case Format::listen_address: return "\"ADDR:PORT\" or \"tls://ADDR:PORT\" (numeric IPv4, [IPv6] or *; port 0..65535)";
     case Format::redis_address: return "\"ADDR:PORT\" (numeric IPv4 or [IPv6]; port 1..65535)";
     case Format::printable: return "printable ASCII without spaces";
     }

@@ -166,7 +166,9 @@ private:
             if (text.rfind(':') == 0) fail({path}, expected + ": missing address before ':'");
             std::uint16_t port = 0;
             try {
-                port = parse_listen_address(text).port;
+                const auto address = parse_listen_address(text);
+                if (address.tls) fail({path}, expected + ": Redis is reached over plain TCP (no tls://)");
+                port = address.port;
             } catch (const std::invalid_argument& e) {
                 fail({path}, expected + ": " + e.what());
             }
@@ -219,6 +221,10 @@ private:
                 fail({rule.second, rule.first}, "expected an empty string when " + rule.first +
                                                     " is set (use one of them), got " + describe_value(second));
         }
+        for (std::size_t i = 0; i < config.listen.size(); ++i)
+            if (parse_listen_address(config.listen[i]).tls && !config.tls.enabled)
+                fail({"listen[" + std::to_string(i) + "]", "tls"},
+                     "a tls:// listener needs the \"tls\" section (certificate and private_key), got none");
         for (const auto& rule : only_with_rules()) {
             const auto value = find_field(rule.field)->get(config);
             if (find_section(rule.section)->present(config) && value != Json(rule.value))

@@ -19,6 +19,7 @@ enum class CloseReason : std::uint8_t {
     rejected_per_ip,    ///< limits.max_connections_per_ip
     server_stop,        ///< graceful stop of the server
     workload,           ///< the workload closed it (e.g. IRC QUIT, protocol error)
+    tls_error,          ///< a TLS handshake or record failed (plain text or garbage on a TLS port)
     count_
 };
 constexpr std::size_t close_reason_count = static_cast<std::size_t>(CloseReason::count_);

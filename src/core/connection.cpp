@@ -26,10 +26,12 @@ std::uint32_t first_receive_size(const EngineSettings::Receive& receive) {
 }
 }  // namespace
 
-Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& remote)
+Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& remote,
+                       tls::Session session)
     : worker_(worker),
       socket_(std::move(socket)),
       remote_(remote),
+      tls_(std::move(session)),
       got_data_(false),
       wait_pending_(false),
       receive_pending_(false),
@@ -39,7 +41,13 @@ Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& r
       waiting_send_slot_(false),
       flush_scheduled_(false),
       read_paused_by_queue_(false),
-      peer_closed_(false) {}
+      peer_closed_(false),
+      tls_drained_(false),
+      tls_read_wants_write_(false),
+      tls_write_wants_read_(false) {
+    // Only fails without memory; the session's first read then fails and closes it.
+    if (tls_) tls_.attach(static_cast<int>(socket_.native_handle()));
+}
 
 Connection::~Connection() {
     if (posted_buffer_) worker_.buffers().release(posted_buffer_, receive_size_);
@@ -61,7 +69,9 @@ void Connection::start(Admission admission) {
     if (!admission.admitted()) {
         const CloseReason rejection = admission.rejection();
         close_reason_ = rejection;
-        const std::string message = worker_.workload().rejection_message(rejection);
+        // Over TLS the message would need a whole handshake first: a rejected client there
+        // only sees the close.
+        const std::string message = tls_ ? std::string() : worker_.workload().rejection_message(rejection);
         if (!message.empty()) send(std::string_view(message));
         close(rejection);
         return;

@@ -11,6 +11,7 @@
 //   connection_receive.cpp  the receive strategies (zero-byte waits, posted receives)
 //   connection_send.cpp     the send path over a SendQueue (immediate, deferred, posted)
 //   connection_close.cpp    the close and linger state machine, and the timeouts
+//   connection_stream.cpp   the byte stream: the socket itself, or a TLS session over it
 //
 // Thread safety: every member function is "in loop" -- call it only on the connection's own
 // I/O thread (from a Workload callback, or after posting to executor()).
@@ -21,6 +22,7 @@
 #include "core/send_queue.hpp"
 #include "core/shared_buffer.hpp"
 #include "core/timer_wheel.hpp"
+#include "tls/session.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/smart_ptr/intrusive_ptr.hpp>
@@ -43,7 +45,9 @@ public:
     using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                     boost::asio::io_context::executor_type>;
 
-    Connection(Worker& worker, Socket socket, const boost::asio::ip::address& remote);
+    /// `session` is empty for plain TCP.
+    Connection(Worker& worker, Socket socket, const boost::asio::ip::address& remote,
+               tls::Session session = {});
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -79,6 +83,10 @@ public:
     /// Index of the I/O thread this connection lives on.
     std::size_t thread_index() const noexcept;
     bool is_open() const noexcept { return state_ == State::open; }
+    /// Over TLS (a tls:// listener).
+    bool secure() const noexcept { return static_cast<bool>(tls_); }
+    /// SHA-256 of the client's TLS certificate in hex; empty when it sent none.
+    std::string tls_fingerprint() const { return tls_ ? tls_.peer_fingerprint() : std::string(); }
 
     /// Another owning reference (for a task posted to this connection's thread).
     ConnectionPtr ptr() noexcept { return ConnectionPtr(this); }
@@ -133,6 +141,17 @@ private:
     void flush();
     void on_queue_drained();
 
+    // connection_stream.cpp: read/write what the stream takes now; would_block when it
+    // takes nothing, eof at its end; a TLS failure closes the connection (tls_error).
+    std::size_t read_stream(char* data, std::size_t size, boost::system::error_code& ec);
+    std::size_t write_stream(const char* data, std::size_t size, boost::system::error_code& ec);
+    std::size_t tls_outcome(tls::Session::Result result, bool reading, boost::system::error_code& ec);
+    /// TLS sends encrypt record by record: what the queue holds, up to one record at a time.
+    void write_queue_records();
+    void on_tls_writable(const boost::system::error_code& ec);
+    /// A TLS read that stopped early leaves bytes inside the session, not in the socket.
+    bool tls_input_buffered() const { return tls_ && !tls_drained_ && tls_.has_buffered(); }
+
     // connection_close.cpp
     void start_shutdown();
     void do_linger();
@@ -140,7 +159,7 @@ private:
     std::uint32_t next_deadline() const noexcept;
     void rearm_timer();
 
-    // Ordered for packing (an idle connection is mostly this object): 152 bytes on x86-64.
+    // Ordered for packing (an idle connection is mostly this object): 160 bytes on x86-64.
     std::atomic<std::uint32_t> refs_{0};  // fits in WheelNode's tail padding
     Worker& worker_;
     Socket socket_;
@@ -149,6 +168,7 @@ private:
     char* posted_buffer_ = nullptr;   // held only while a posted receive is outstanding
     boost::asio::ip::address remote_;
     std::uint32_t receive_size_ = 0;  // adaptive: doubles when a read fills it
+    tls::Session tls_;                // empty (one null pointer) on plain TCP
 
     // Coarse timers (ticks are seconds on the worker's wheel; see TimerWheel).
     std::uint32_t opened_tick_ = 0;
@@ -170,6 +190,9 @@ private:
     bool flush_scheduled_ : 1;
     bool read_paused_by_queue_ : 1;
     bool peer_closed_ : 1;
+    bool tls_drained_ : 1;            // the last TLS read found nothing more
+    bool tls_read_wants_write_ : 1;   // the TLS read waits for the socket to take its bytes
+    bool tls_write_wants_read_ : 1;   // TLS writes wait for the handshake's next input
 };
 
 }  // namespace hiconn::core

@@ -39,6 +39,7 @@ void Connection::close(CloseReason reason) {
 
 void Connection::start_shutdown() {
     state_ = State::lingering;
+    if (tls_) tls_.shutdown();  // close_notify, then the FIN
     error_code ec;
     socket_.shutdown(asio::socket_base::shutdown_send, ec);
     if (ec || peer_closed_ || worker_.settings().timeouts.linger_s == 0) {

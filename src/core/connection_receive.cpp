@@ -30,7 +30,8 @@ struct Connection::ReadableHandler {
 
 void Connection::do_receive() {
     if (!reading() || wait_pending_ || receive_pending_) return;
-    if (worker_.settings().receive.strategy == ReceiveStrategy::posted) {
+    // Posted receives hand the socket a buffer; a TLS session reads the socket itself.
+    if (worker_.settings().receive.strategy == ReceiveStrategy::posted && !tls_) {
         if (!has_receive_slot_ && !waiting_receive_slot_) {
             auto& limiter = worker_.server().receive_limiter();
             if (limiter.try_acquire()) {
@@ -64,6 +65,15 @@ void Connection::on_receive_slot() {
 
 void Connection::do_wait_readable() {
     wait_pending_ = true;
+    if (tls_input_buffered()) {
+        asio::post(executor(), [self = ptr()] { self->on_readable({}); });
+        return;
+    }
+    if (tls_read_wants_write_) {  // the handshake's reply waits for room in the socket
+        tls_read_wants_write_ = false;
+        socket_.async_wait(asio::socket_base::wait_write, ReadableHandler{ptr()});
+        return;
+    }
     socket_.async_wait(asio::socket_base::wait_read, ReadableHandler{ptr()});
 }
 
@@ -86,7 +96,7 @@ void Connection::on_readable(const error_code& ec) {
     bool more = false;
     for (;;) {
         error_code read_ec;
-        const std::size_t n = socket_.read_some(asio::buffer(buffer, size), read_ec);
+        const std::size_t n = read_stream(buffer, size, read_ec);
         if (would_block(read_ec)) break;
         if (read_ec) {
             worker_.buffers().release(buffer, size);
@@ -95,8 +105,8 @@ void Connection::on_readable(const error_code& ec) {
         }
         if (!deliver(buffer, n)) break;
         // A short read on a stream socket means the kernel buffer is empty: skip the
-        // read that would only say "would block".
-        if (n < size) break;
+        // read that would only say "would block". (TLS reads end at records: read on.)
+        if (n < size && !tls_) break;
         if (size < receive.max_buffer && size < BufferPool::max_size) {
             worker_.buffers().release(buffer, size);
             size *= 2;
@@ -110,6 +120,11 @@ void Connection::on_readable(const error_code& ec) {
         budget -= n;
     }
     worker_.buffers().release(buffer, size);
+    if (tls_write_wants_read_ && state_ != State::closed) {  // the handshake moved on: send
+        tls_write_wants_read_ = false;
+        write_queue_records();
+        start_sending();
+    }
     if (more && reading()) {
         wait_pending_ = true;
         asio::post(executor(), [self = ptr()] { self->on_readable({}); });
@@ -186,7 +201,8 @@ bool Connection::discard_input() {
     std::array<char, 4096> scrap;
     for (;;) {
         error_code ec;
-        socket_.read_some(asio::buffer(scrap), ec);
+        read_stream(scrap.data(), scrap.size(), ec);
+        if (state_ == State::closed) return true;  // a TLS failure
         if (would_block(ec)) return false;
         if (ec) {
             if (ec == asio::error::eof) peer_closed_ = true;

@@ -31,14 +31,18 @@ struct BufferRange {
 
 std::size_t Connection::write_some_now(const char* data, std::size_t size) {
     if (!queue_.empty() || send_pending_ || waiting_send_slot_) return 0;  // keep the order
-    error_code ec;
-    const std::size_t n = socket_.write_some(asio::buffer(data, size), ec);
-    if (ec) {
-        if (!would_block(ec)) fail(ec, "send");
-        return 0;
-    }
-    worker_.shard().add_out(n);
-    return n;
+    std::size_t written = 0;
+    do {  // once on TCP; record by record on TLS
+        error_code ec;
+        const std::size_t n = write_stream(data + written, size - written, ec);
+        if (ec) {
+            if (!would_block(ec)) fail(ec, "send");
+            break;
+        }
+        worker_.shard().add_out(n);
+        written += n;
+    } while (tls_ && written < size);
+    return written;
 }
 
 void Connection::send(std::string_view bytes) {
@@ -103,6 +107,10 @@ void Connection::flush() {
 }
 
 void Connection::write_queue_now() {
+    if (tls_) {
+        write_queue_records();
+        return;
+    }
     if (queue_.empty()) return;
     std::array<asio::const_buffer, SendQueue::max_gather> buffers;
     const std::size_t count = queue_.gather(buffers.data(), buffers.size());
@@ -118,6 +126,7 @@ void Connection::write_queue_now() {
 
 void Connection::start_sending() {
     if (send_pending_ || waiting_send_slot_ || queue_.empty() || state_ == State::closed) return;
+    if (tls_write_wants_read_) return;  // the handshake needs input first: on_readable sends
     auto& limiter = worker_.server().send_limiter();
     if (limiter.try_acquire()) {
         do_posted_send();
@@ -141,6 +150,13 @@ void Connection::on_send_slot() {
 }
 
 void Connection::do_posted_send() {
+    if (tls_) {  // the session writes the socket itself: wait for room, then write
+        send_pending_ = true;
+        Stats::add(worker_.stats().posted_sends, 1);
+        socket_.async_wait(asio::socket_base::wait_write,
+                           [self = ptr()](const error_code& ec) { self->on_tls_writable(ec); });
+        return;
+    }
     std::array<asio::const_buffer, SendQueue::max_gather> gathered;
     const std::size_t count = queue_.gather(gathered.data(), gathered.size());
     // The operation outlives this frame: it owns its copy of the buffer list.

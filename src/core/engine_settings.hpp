@@ -6,7 +6,10 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
+
+namespace hiconn::tls { class Context; }
 
 namespace hiconn::core {
 
@@ -15,7 +18,14 @@ enum class ReceiveStrategy : std::uint8_t { zero_byte, posted };
 enum class LimitAction : std::uint8_t { pause, reject };
 
 struct EngineSettings {
-    std::vector<boost::asio::ip::tcp::endpoint> listen;
+    struct Listen {
+        boost::asio::ip::tcp::endpoint endpoint;
+        bool tls = false;  ///< a tls:// listener: its connections run over a tls::Session
+    };
+    std::vector<Listen> listen;
+    /// The certificate and key new TLS sessions get; null when no listener is tls://. A
+    /// reload brings a new one; open sessions keep theirs.
+    std::shared_ptr<const tls::Context> tls;
 
     struct Accept {
         std::uint32_t low_watermark;

@@ -7,6 +7,7 @@
 #include "core/server.hpp"
 #include "core/worker.hpp"
 #include "platform/platform.hpp"
+#include "tls/session.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
@@ -18,15 +19,16 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::system::error_code;
 
-Listener::Listener(Server& server, asio::io_context& io, tcp::endpoint endpoint)
+Listener::Listener(Server& server, asio::io_context& io, const EngineSettings::Listen& listen)
     : server_(server),
       io_(io),
       acceptor_(io),
-      configured_(endpoint),
-      bound_(endpoint),
+      configured_(listen.endpoint),
+      bound_(listen.endpoint),
       tick_timer_(io),
       backoff_timer_(io),
-      watermark_(server.settings()->accept.low_watermark, server.settings()->accept.high_watermark) {}
+      watermark_(server.settings()->accept.low_watermark, server.settings()->accept.high_watermark),
+      tls_(listen.tls) {}
 
 void Listener::open() {
     try {
@@ -121,9 +123,20 @@ void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::s
         post_accepts();
         return;
     }
+    tls::Session session;
+    if (tls_) {
+        try {
+            session = tls::Session(*server_.settings()->tls);  // the certificate of this moment
+        } catch (const std::bad_alloc&) {
+            log::write_limited(log::Level::warn, "tls session", "TLS: no memory for a new session; connection dropped");
+            budget.cancel(reservation);
+            post_accepts();
+            return;
+        }
+    }
     const Admission admission = budget.admit(remote.address(), reservation);
     Worker& worker = server_.worker(target);
-    ConnectionPtr connection(new Connection(worker, std::move(socket), remote.address()));
+    ConnectionPtr connection(new Connection(worker, std::move(socket), remote.address(), std::move(session)));
     asio::post(worker.io(), [&worker, connection = std::move(connection), admission]() mutable {
         worker.adopt(std::move(connection), admission);
     });

@@ -6,6 +6,7 @@
 
 #include "core/accept_watermark.hpp"
 #include "core/connection_budget.hpp"
+#include "core/engine_settings.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,7 +22,8 @@ class Server;
 
 class Listener {
 public:
-    Listener(Server& server, boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint);
+    /// A tls:// listener gives each connection a TLS session with the current certificate.
+    Listener(Server& server, boost::asio::io_context& io, const EngineSettings::Listen& listen);
 
     /// Binds and listens. Throws std::runtime_error naming the address. Not thread safe.
     void open();
@@ -39,6 +41,7 @@ public:
     void set_watermarks(std::uint32_t low, std::uint32_t high);
 
     boost::asio::ip::tcp::endpoint local_endpoint() const { return bound_; }
+    bool tls() const noexcept { return tls_; }
 
 private:
     void open_socket();
@@ -63,6 +66,7 @@ private:
     std::uint32_t outstanding_ = 0;
     std::uint32_t published_target_ = 0;
     std::uint64_t accepts_since_tick_ = 0;
+    const bool tls_;
     bool operator_paused_ = false;
     bool stopped_ = false;
     std::atomic<bool> limit_paused_{false};

@@ -5,6 +5,7 @@
 #include "core/log.hpp"
 #include "core/operation_limiter.hpp"
 #include "core/worker.hpp"
+#include "core/workload.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -35,12 +36,13 @@ std::shared_ptr<const EngineSettings> Server::settings() const {
 void Server::start() {
     const auto settings = this->settings();
     std::size_t index = 0;
-    for (const auto& endpoint : settings->listen) {
+    for (const auto& listen : settings->listen) {
         // Spread the listeners over the threads; accepted sockets go round robin anyway.
-        auto listener = std::make_unique<Listener>(*this, io_.context(index++ % io_.size()), endpoint);
+        auto listener = std::make_unique<Listener>(*this, io_.context(index++ % io_.size()), listen);
         listener->open();
         listeners_.push_back(std::move(listener));
     }
+    workload_.listening(local_listeners());
     for (auto& worker : workers_) worker->start();
     for (auto& listener : listeners_) listener->start();
 }
@@ -97,6 +99,12 @@ std::vector<tcp::endpoint> Server::local_endpoints() const {
     std::vector<tcp::endpoint> endpoints;
     for (const auto& listener : listeners_) endpoints.push_back(listener->local_endpoint());
     return endpoints;
+}
+
+std::vector<EngineSettings::Listen> Server::local_listeners() const {
+    std::vector<EngineSettings::Listen> listeners;
+    for (const auto& listener : listeners_) listeners.push_back({listener->local_endpoint(), listener->tls()});
+    return listeners;
 }
 
 }  // namespace hiconn::core

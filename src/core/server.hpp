@@ -49,6 +49,8 @@ public:
 
     /// The bound addresses (a port 0 in the config is resolved here).
     std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
+    /// The same, with each listener's transport.
+    std::vector<EngineSettings::Listen> local_listeners() const;
     bool paused() const noexcept { return paused_.load(); }
 
     Stats& stats() noexcept { return stats_; }

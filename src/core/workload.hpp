@@ -6,6 +6,7 @@
 
 #include "config/config.hpp"
 #include "core/close_reason.hpp"
+#include "core/engine_settings.hpp"
 #include "core/stats.hpp"
 
 #include <functional>
@@ -59,6 +60,9 @@ public:
     /// with the I/O threads running and before the listeners open. Called once, not from an
     /// I/O thread. Throws config::ConfigError when the configuration cannot work here.
     virtual void start(IoPool&) {}
+    /// The listeners are bound (a port 0 resolved) and about to accept. Called once, by
+    /// Server::start(), not from an I/O thread.
+    virtual void listening(const std::vector<EngineSettings::Listen>&) {}
     /// The graceful stop closed every connection: finish, then call `done` (any thread).
     virtual void stop(std::function<void()> done) { done(); }
     /// A phrase for the stats line (chat: "federated as NAME (Redis up, 3 nodes)"), or "".

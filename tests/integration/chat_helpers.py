@@ -3,6 +3,7 @@
 (no IRC library: the tests see the exact bytes)."""
 import os
 import socket
+import ssl
 import time
 
 from hiconn_harness import Server, raise_nofile  # noqa: F401 (re-exported)
@@ -39,11 +40,14 @@ class Client:
     """One IRC connection. Lines are str (UTF-8 decoded with surrogateescape, so any byte
     survives); every line received is kept in `history`."""
 
-    def __init__(self, port, host="127.0.0.1", timeout=10.0):
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.sock = socket.socket(family, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect((host, port))
+    def __init__(self, port, host="127.0.0.1", timeout=10.0, sock=None):
+        """Connects to `port`, or speaks over `sock`, a connected socket (e.g. a TLS one)."""
+        if sock is None:
+            family = socket.AF_INET6 if ":" in host else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            sock.connect((host, port))
+        self.sock = sock
         self.timeout = timeout
         self.buf = b""
         self.history = []
@@ -68,7 +72,7 @@ class Client:
             data = self.sock.recv(65536)
         except socket.timeout:
             raise TimeoutError("no data")
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLEOFError):  # a TLS peer may close without close_notify
             data = b""
         if not data:
             self.eof = True

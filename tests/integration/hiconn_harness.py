@@ -107,6 +107,7 @@ class Server:
         cfg.setdefault("listen", listen or [f"127.0.0.1:{port or 0}"])
         self.config = cfg
         self._ports = None  # [(host, port)] as bound, from the start-up line
+        self._schemes = None  # "tls" or "" for each of _ports
         self._log_file_start = 0
         self.config_path = os.path.join(self.tmp.name, "hiconn.json")
         self.write_config(cfg)
@@ -118,6 +119,7 @@ class Server:
 
     # "2026-11-23T19:04:05.123Z info  listening on 127.0.0.1:41234, [::1]:41235" (info level:
     # a test that logs at warn or above must give its ports). A whole line only: up to "\n".
+    # A TLS listener has a scheme: "listening on tls://127.0.0.1:41234, 127.0.0.1:41235".
     LISTENING = re.compile(r"^\S+ info\s+listening on ([^\r\n]+)\r?\n", re.M)
 
     def _log_texts(self):
@@ -134,31 +136,72 @@ class Server:
     def _log_file(self):
         return (self.config.get("log") or {}).get("file")
 
-    def _parse_ports(self):
+    def _parse_listeners(self):
+        """[(scheme, host, port)] from the start-up line (scheme "tls" or ""), or None."""
         for text in self._log_texts():
             match = self.LISTENING.search(text)
             if match:
-                ports = []
+                listeners = []
                 for item in match.group(1).split(", "):
-                    host, _, port = item.rpartition(":")
-                    ports.append((host.strip("[]"), int(port)))
-                return ports
+                    scheme, sep, rest = item.strip().partition("://")
+                    if not sep:
+                        scheme, rest = "", item.strip()
+                    host, _, port = rest.rpartition(":")
+                    listeners.append((scheme, host.strip("[]"), int(port)))
+                return listeners
         return None
+
+    def _parse_ports(self):
+        listeners = self._parse_listeners()
+        return None if listeners is None else [(host, port) for _, host, port in listeners]
 
     @property
     def ports(self):
-        """[(host, port)] of every listener, in config order (waits for the start-up line)."""
+        """[(host, port)] of every listener, plain and TLS, in config order (waits for the
+        start-up line)."""
         if self._ports is None:
             assert self.proc is not None, "the server has not been started"
             wait_until(lambda: self._parse_ports() is not None or self.proc.poll() is not None,
                        timeout=60, what="hiconn's 'listening on' line")
-            self._ports = self._parse_ports()
-            assert self._ports, f"hiconn logged no 'listening on' line:\n{self.log()}"
+            listeners = self._parse_listeners()
+            assert listeners, f"hiconn logged no 'listening on' line:\n{self.log()}"
+            self._schemes = [scheme for scheme, _, _ in listeners]
+            self._ports = [(host, port) for _, host, port in listeners]
         return self._ports
 
     @property
+    def schemes(self):
+        """The scheme of each of `ports`: "tls" for a TLS listener, "" for plain TCP."""
+        self.ports  # noqa: B018 (reads the start-up line)
+        return self._schemes
+
+    @property
+    def tls_ports(self):
+        """[(host, port)] of the TLS listeners, in config order."""
+        return [hp for hp, scheme in zip(self.ports, self.schemes) if scheme == "tls"]
+
+    @property
+    def plain_ports(self):
+        """[(host, port)] of the plain TCP listeners, in config order."""
+        return [hp for hp, scheme in zip(self.ports, self.schemes) if scheme != "tls"]
+
+    @property
+    def tls_port(self):
+        """The first TLS listener's port."""
+        tls = self.tls_ports
+        assert tls, f"no TLS listener among {self.ports}"
+        return tls[0][1]
+
+    @property
+    def plain_port(self):
+        """The first plain TCP listener's port."""
+        plain = self.plain_ports
+        assert plain, f"no plain listener among {self.ports}"
+        return plain[0][1]
+
+    @property
     def port(self):
-        """The first listener's port."""
+        """The first listener's port (plain or TLS)."""
         return self.ports[0][1]
 
     def write_config(self, cfg):
@@ -172,7 +215,7 @@ class Server:
             n = self.nofile
             preexec = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))  # noqa: E731
         self.log_file = open(self.log_path, "wb")
-        self._ports = None  # a restart on port 0 gets a new port
+        self._ports = self._schemes = None  # a restart on port 0 gets a new port
         log_file = self._log_file()
         self._log_file_start = os.path.getsize(log_file) if log_file and os.path.exists(log_file) else 0
         env = dict(os.environ, **(self.env or {}))

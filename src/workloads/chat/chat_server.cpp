@@ -34,6 +34,7 @@ const char* quit_message_for(core::CloseReason reason) {
     switch (reason) {
     case core::CloseReason::peer_closed: return "Connection closed";
     case core::CloseReason::io_error: return "Read error";
+    case core::CloseReason::tls_error: return "TLS error";
     case core::CloseReason::first_data_timeout: return "Registration timeout";
     case core::CloseReason::idle_timeout: return "Ping timeout";
     case core::CloseReason::send_stall:
@@ -280,7 +281,13 @@ void ChatServer::reload(const config::Config& config) {
     max_line_bytes_ = config.chat.max_line_bytes;
     std::lock_guard<std::mutex> lock(mutex_);
     settings.created = state_.settings.created;
+    settings.sts_port = state_.settings.sts_port;  // the bound port, not the configured one
     state_.settings = std::move(settings);
+}
+
+void ChatServer::set_sts_port(std::uint16_t port) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.settings.sts_port = port;
 }
 
 void ChatServer::collect_metrics(std::vector<core::Metric>& out) const {

@@ -44,6 +44,8 @@ public:
 
     /// Settings (MOTD, password, limits, flood) from a new config. Thread safe.
     void reload(const config::Config& config);
+    /// The port advertised to plain clients as sts (0 = none). Thread safe.
+    void set_sts_port(std::uint16_t port);
     /// chat_clients, chat_channels, chat_messages_total, chat_deliveries_total. Thread safe.
     void collect_metrics(std::vector<core::Metric>& out) const;
 

@@ -108,6 +108,13 @@ public:
     }
 
     void reload(const config::Config& config) override { server_.reload(config); }
+    void listening(const std::vector<core::EngineSettings::Listen>& listeners) override {
+        for (const auto& l : listeners)
+            if (l.tls) {
+                server_.set_sts_port(l.endpoint.port());
+                return;
+            }
+    }
 
 private:
     static Client* client_of(core::Connection& connection) {

@@ -39,6 +39,10 @@ public:
     /// The node (chat.server_name) of a user connected to another node of a federated
     /// network; nullptr for this node's own clients.
     virtual const std::string* node() const { return nullptr; }
+    /// Connected over TLS. Known for this node's own clients only.
+    virtual bool secure() const { return false; }
+    /// SHA-256 of the client's TLS certificate in hex; empty when it sent none.
+    virtual std::string tls_fingerprint() const { return {}; }
 };
 
 }  // namespace hiconn::chat

@@ -103,6 +103,16 @@ void handle_whois(Context& ctx, const Message& m) {
                       .arg(who->node() ? *who->node() : ctx.settings().server_name)
                       .trailing(ctx.settings().network_name + " (hiconn)"));
         if (!w.away.empty()) ctx.reply(ctx.numeric(Numeric::RPL_AWAY).arg(w.nick).trailing(w.away));
+        if (who->link().secure()) {
+            ctx.reply(ctx.numeric(Numeric::RPL_WHOISSECURE).arg(w.nick).trailing("is using a secure connection"));
+            // A fingerprint follows its owner across nicks: only the user sees their own.
+            if (who == &ctx.client) {
+                const std::string fingerprint = who->link().tls_fingerprint();
+                if (!fingerprint.empty())
+                    ctx.reply(ctx.numeric(Numeric::RPL_WHOISCERTFP).arg(w.nick)
+                                  .trailing("has client certificate fingerprint " + fingerprint));
+            }
+        }
         ctx.reply(ctx.numeric(Numeric::RPL_ENDOFWHOIS).arg(w.nick).trailing("End of WHOIS list"));
     }
 }

@@ -2,6 +2,8 @@
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
 
+#include <cstdlib>
+
 namespace hiconn::chat {
 
 namespace {
@@ -53,10 +55,15 @@ void try_register(Context& ctx) {
 void handle_cap(Context& ctx, const Message& m) {
     const std::string sub = ascii_upper(m.params[0]);
     ClientState& me = ctx.me();
-    // No capabilities are offered: LS and LIST are empty, every REQ is refused.
+    // No capabilities can be requested: LIST is empty, every REQ is refused. LS 302 offers
+    // sts to plain clients when a TLS port exists (an upgrade hint, never requested).
     if (sub == "LS") {
         if (!me.registered) me.cap_negotiating = true;
-        ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("LS").trailing(""));
+        const bool v302 = m.params.size() > 1 && std::atoi(m.params[1].c_str()) >= 302;
+        const std::uint16_t sts_port = ctx.settings().sts_port;
+        const std::string caps = v302 && sts_port && !ctx.client.link().secure()
+                                     ? "sts=port=" + std::to_string(sts_port) : std::string();
+        ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("LS").trailing(caps));
     } else if (sub == "LIST") {
         ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("LIST").trailing(""));
     } else if (sub == "REQ") {

@@ -19,6 +19,8 @@ public:
     std::size_t thread_index() const override;
     void post(std::function<void()> task) override;
     std::string remote_ip() const override;
+    bool secure() const override { return connection_->secure(); }
+    std::string tls_fingerprint() const override { return connection_->tls_fingerprint(); }
 
 private:
     core::ConnectionPtr connection_;

@@ -17,6 +17,7 @@ enum class Numeric : int {
 
     // Command replies (RFC 2812 5.1)
     RPL_UMODEIS = 221,         ///< "<user mode string>"
+    RPL_WHOISCERTFP = 276,     ///< "<nick> :has client certificate fingerprint <hex>" (to the user)
     RPL_LUSERCLIENT = 251,     ///< ":There are <n> users and <i> invisible on <s> servers"
     RPL_LUSEROP = 252,         ///< "<n> :operator(s) online" (never sent: no server operators)
     RPL_LUSERCHANNELS = 254,   ///< "<n> :channels formed"
@@ -28,6 +29,7 @@ enum class Numeric : int {
     RPL_WHOISUSER = 311,       ///< "<nick> <user> <host> * :<real name>"
     RPL_WHOISSERVER = 312,     ///< "<nick> <server> :<server info>"
     RPL_ENDOFWHO = 315,        ///< "<name> :End of WHO list"
+    RPL_WHOISSECURE = 671,     ///< "<nick> :is using a secure connection" (TLS)
     RPL_ENDOFWHOIS = 318,      ///< "<nick> :End of WHOIS list"
     RPL_WHOISCHANNELS = 319,   ///< "<nick> :*( ( "@" / "+" ) <channel> " " )"
     RPL_LISTSTART = 321,       ///< "Channel :Users  Name" (RFC 1459; dropped by RFC 2812, still sent by most servers)

@@ -29,6 +29,7 @@ struct Settings {
     std::uint32_t max_channels_per_client;
     std::uint32_t max_nick_length;
     std::uint32_t max_channel_length;
+    std::uint16_t sts_port = 0;           ///< a TLS listener's port, advertised to plain clients (sts); 0 = none
 
     /// From the config; reads chat.motd_file (a missing file logs a warning and means no MOTD).
     static Settings from(const config::ChatConfig& chat);

@@ -127,3 +127,45 @@ TEST_CASE("numeric address checks", "[config][listen]")
     CHECK_FALSE(detail::is_ip_address("localhost"));
     CHECK_FALSE(detail::is_ip_address(""));
 }
+
+TEST_CASE("a tls:// listener is the same address with TLS on top", "[config][listen][tls]")
+{
+    auto a = parse_listen_address("tls://0.0.0.0:6697");
+    CHECK(a.host == "0.0.0.0");
+    CHECK(a.port == 6697);
+    CHECK(a.tls);
+    CHECK(parse_listen_address("tls://[::1]:6697").host == "::1");
+    CHECK(parse_listen_address("tls://*:6697").host == "0.0.0.0");
+    CHECK_FALSE(parse_listen_address("127.0.0.1:6667").tls);
+
+    const std::regex pattern(detail::listen_address_pattern(), std::regex::ECMAScript);
+    for (const char* text : {"tls://tls://1.2.3.4:1", "ws://1.2.3.4:1", "TLS://1.2.3.4:1", "tls:/1.2.3.4:1",
+                             "tls://", "tls://localhost:6697"}) {
+        INFO(text);
+        CHECK_THROWS_AS(parse_listen_address(text), std::invalid_argument);
+        CHECK_FALSE(std::regex_match(std::string(text), pattern));
+    }
+    CHECK(std::regex_match(std::string("tls://[::1]:6697"), pattern));
+    CHECK_THROWS_WITH(parse_listen_address("ws://1.2.3.4:1"), Catch::Contains("unknown scheme \"ws://\""));
+}
+
+TEST_CASE("a tls:// listener needs the tls section; Redis takes no tls://", "[config][listen][tls]")
+{
+    using hiconn::config::ConfigError;
+    using hiconn::config::from_json_text;
+    try {
+        from_json_text(R"({"listen": ["127.0.0.1:1", "tls://127.0.0.1:2"]})", "test.json");
+        FAIL("loaded");
+    } catch (const ConfigError& e) {
+        CHECK(e.json_path() == "listen[1]");
+        CHECK_THAT(e.message(), Catch::Contains("needs the \"tls\" section"));
+    }
+    const auto c = from_json_text(
+        R"({"listen": ["tls://127.0.0.1:2"], "tls": {"certificate": "c.pem", "private_key": "k.pem"}})", "test.json");
+    CHECK(c.tls.enabled);
+    CHECK(c.tls.min_version == "1.2");
+    CHECK_THROWS_AS(from_json_text(R"({"tls": {"min_version": "1.1"}})", "test.json"), ConfigError);
+    CHECK_THROWS_AS(from_json_text(R"({"workload": "chat", "federation": {"redis": "tls://127.0.0.1:6379"}})",
+                                   "test.json"),
+                    ConfigError);
+}

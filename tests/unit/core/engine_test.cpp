@@ -31,7 +31,7 @@ namespace {
 
 EngineSettings test_settings() {
     EngineSettings s = app::engine_settings(config::Config{});
-    s.listen = {tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+    s.listen = {EngineSettings::Listen{tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), false}};
     s.accept.low_watermark = 1;
     s.accept.high_watermark = 1;
     s.timeouts.linger_s = 1;  // closes wait at most that long for the test client's FIN
