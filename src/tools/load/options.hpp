@@ -31,6 +31,10 @@ struct Options {
     double connect_timeout_s = 10;          ///< per attempt
     double hold_s = 0;                      ///< connect: keep them open this long
 
+    // TLS (tls_client.hpp): every connection does a TLS handshake after connecting
+    bool tls = false;
+    std::string tls_ca;                     ///< PEM CAs: verify the server (chain and name); empty = no check
+
     // echo
     std::size_t size = 64;                  ///< bytes per message
     std::size_t size_min = 0;               ///< random sizes in [size_min, size_max] when both set
