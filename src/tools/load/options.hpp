@@ -10,7 +10,7 @@
 namespace hiconn::load {
 
 struct Options {
-    std::string mode;                       ///< "connect" | "echo" | "chat"
+    std::string mode;                       ///< "connect" | "echo" | "chat" | "handshake"
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
     /// Servers as given ("HOST:PORT", "[IPv6]:PORT"): client g (the whole run's index)
@@ -34,6 +34,7 @@ struct Options {
     // TLS (tls_client.hpp): every connection does a TLS handshake after connecting
     bool tls = false;
     std::string tls_ca;                     ///< PEM CAs: verify the server (chain and name); empty = no check
+    std::uint64_t max_handshakes = 1000000; ///< handshake: attempts in all, at most
 
     // echo
     std::size_t size = 64;                  ///< bytes per message

@@ -7,6 +7,7 @@
 #include "tools/load/coordinator.hpp"
 #include "tools/load/echo_mode.hpp"
 #include "tools/load/endpoints.hpp"
+#include "tools/load/handshake_mode.hpp"
 #include "tools/load/tls_client.hpp"
 
 #include <iostream>
@@ -15,10 +16,11 @@
 namespace hiconn::load {
 namespace {
 
-// `tls`: null = plain TCP.
+// `tls`: null = plain TCP (never for handshake, which implies --tls).
 std::unique_ptr<Mode> make_mode(const Options& o, core::IoPool& pool, const Target& target, TlsClient* tls) {
     if (o.mode == "connect") return std::make_unique<ConnectMode>(o, pool, target, tls);
     if (o.mode == "echo") return std::make_unique<EchoMode>(o, pool, target, tls);
+    if (o.mode == "handshake") return std::make_unique<HandshakeMode>(o, pool, target, *tls);
     return std::make_unique<ChatMode>(o, pool, target, tls);
 }
 
@@ -48,7 +50,7 @@ Json drive(const Options& o, Mode& mode, core::IoPool& pool, Coordinator& coordi
     mode.start_measure();
     timed_out |= !wait_until([&] { return mode.measure_settled(); }, deadline);
     const auto hold_until = seconds_from_now(mode.measure_hold_s());
-    wait_until([] { return false; }, hold_until);
+    wait_until([&] { return mode.measure_over(); }, hold_until);
     timed_out |= Clock::now() >= deadline;
     mode.stop_measure();
     // The server's end sample comes after the drain: the replies/deliveries still under way

@@ -90,6 +90,12 @@ std::string stream_error_name(const boost::system::error_code& ec) {
     return host::error_name(ec.value());
 }
 
+bool is_orderly_close(const boost::system::error_code& ec) {
+    if (!ec || ec == asio::error::eof || ec == ssl::error::stream_truncated) return true;
+    return ec.category() == asio::error::get_ssl_category() &&
+           ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY;
+}
+
 bool is_local_resource_error(const boost::system::error_code& ec) {
     if (ec.category() != boost::system::system_category()) return false;
     return is_local_resource_error(ec.value());

@@ -50,6 +50,11 @@ private:
 /// OpenSSL's reason ("TLS: certificate verify failed").
 std::string stream_error_name(const boost::system::error_code& ec);
 
+/// Whether an async_shutdown that ended with `ec` still closed the connection in order: the
+/// server answered (no error), closed it (eof; tls_truncated: without close_notify), or
+/// its data crossed our close_notify (a server that talks first, e.g. IRC notices).
+bool is_orderly_close(const boost::system::error_code& ec);
+
 /// Whether `ec` is a local resource error (EMFILE, EADDRNOTAVAIL, ...): see counter.hpp.
 bool is_local_resource_error(const boost::system::error_code& ec);
 

@@ -45,6 +45,7 @@ void check_same(const Options& a, const Options& b) {
     CHECK(a.password == b.password);
     CHECK(a.tls == b.tls);
     CHECK(a.tls_ca == b.tls_ca);
+    CHECK(a.max_handshakes == b.max_handshakes);
     CHECK(a.worker == b.worker);
     CHECK(a.proc_index == b.proc_index);
     CHECK(a.proc_count == b.proc_count);
@@ -136,6 +137,14 @@ TEST_CASE("load options: TLS", "[load][options]") {
     const Options ca = parse({"echo", "-p", "7000", "--tls-ca", "ca.pem"});
     CHECK(ca.tls);  // --tls-ca implies --tls
     CHECK(ca.tls_ca == "ca.pem");
+
+    const Options h = parse({"handshake", "-p", "7000", "-c", "20", "-d", "3"});
+    CHECK(h.mode == "handshake");
+    CHECK(h.tls);  // handshake implies --tls
+    CHECK(h.connections == 20);
+    CHECK(h.duration_s == 3);
+    CHECK(h.max_handshakes == 1000000);  // bounded by default
+    CHECK(parse({"handshake", "-p", "7000", "--max-handshakes", "500"}).max_handshakes == 500);
 }
 
 TEST_CASE("load options: to_args round-trips the TLS options", "[load][options]") {
@@ -155,6 +164,16 @@ TEST_CASE("load options: to_args round-trips the TLS options", "[load][options]"
     const Options back = parse(hiconn::load::to_args(worker));
     check_same(worker, back);
     CHECK(back.tls);
+
+    Options h = parse({"handshake", "-p", "6697", "-c", "8", "--max-handshakes", "77"});
+    h.worker = true;
+    h.progress = false;
+    h.connections = 4;
+    h.max_handshakes = 39;  // a worker's share
+    const Options hb = parse(hiconn::load::to_args(h));
+    check_same(h, hb);
+    CHECK(hb.max_handshakes == 39);
+    CHECK(hb.tls);
 }
 
 TEST_CASE("load options: a worker's global index", "[load][options]") {
