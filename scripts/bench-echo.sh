@@ -6,6 +6,15 @@
 # Each case starts a fresh server on a free loopback port, samples it with
 # hiconn-load --server-pid, and stops it (by PID). Prints one table and the hiconn/peer ratios.
 #
+# TLS cases (hiconn only, the same build and thread count, a throw-away certificate made with
+# the openssl command in the temp dir): echo 16 KiB x100 over TLS against plain TCP, run in
+# alternating pairs (BENCH_TLS_ROUNDS, default 2) so both see the same machine; 2,000 idle
+# connections held, TLS and plain (server RSS per connection); full TLS handshakes per second
+# (hiconn-load handshake, 32 clients in a connect / handshake / close_notify loop). A second
+# table prints them with the TLS/plain ratios, and hiconn-load's own CPU per message and per
+# handshake (its whole run, from the shell's `times`): over TLS the load tool does as much
+# crypto as the server, on the same two cores.
+#
 # The comparison is made at equal I/O threads: the peers are single-threaded, so "hiconn"
 # runs with --threads 1. hiconn also runs with its default (threads 0 = one per core) as the
 # extra column "hiconn-auto", for reference only: on this machine's 2 cores, shared with
@@ -18,12 +27,17 @@
 # Environment: HICONN_BIN / HICONN_LOAD_BIN (skip the build), BENCH_DURATION (s, default 6),
 # BENCH_SERVER_THREADS (the I/O threads of the compared "hiconn", default 1 = the peers': every
 # server gets one core and hiconn-load the other), BENCH_SERVERS (default
-# "hiconn hiconn-auto epoll asio"), BENCH_OUT (folder for the raw RESULT lines, default a temp dir).
+# "hiconn hiconn-auto epoll asio"), BENCH_OUT (folder for the raw RESULT lines, default a temp dir),
+# BENCH_CASES (default "plain tls": the peer comparison, the TLS cases), BENCH_TLS_ROUNDS (2),
+# BENCH_TLS_KEY (the certificate's key: "rsa:2048", the default, or "ec" for P-256).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${BENCH_DURATION:-6}
 SERVER_THREADS=${BENCH_SERVER_THREADS:-1}
+CASES=${BENCH_CASES:-"plain tls"}
+TLS_ROUNDS=${BENCH_TLS_ROUNDS:-2}
+TLS_KEY=${BENCH_TLS_KEY:-rsa:2048}
 WORK=$(mktemp -d /tmp/hiconn-bench-echo.XXXXXX)
 OUT=${BENCH_OUT:-$WORK/results}
 mkdir -p "$OUT"
@@ -61,6 +75,29 @@ if [ -z "${HICONN_BIN:-}" ] || [ -z "${HICONN_LOAD_BIN:-}" ]; then
     HICONN_LOAD_BIN=$BUILD/src/hiconn-load
 fi
 
+# --- TLS: a throw-away certificate and hiconn configs that use it ---------------------------
+TLS_DIR=$WORK/tls
+case " $CASES " in *" tls "*)
+    if ! command -v openssl >/dev/null; then
+        log "MISSING: the openssl command (apt-get install openssl): no TLS cases"; CASES=${CASES//tls/}
+    else
+        mkdir -p "$TLS_DIR"
+        if [ "$TLS_KEY" = ec ]; then keyopt=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1); else keyopt=(-newkey "$TLS_KEY"); fi
+        openssl req -x509 "${keyopt[@]}" -nodes -days 2 -subj "/CN=127.0.0.1" \
+            -addext "subjectAltName=IP:127.0.0.1" -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>/dev/null
+        # The shipped configs plus a tls section (paths relative to the config file).
+        for c in echo.json echo-throughput.json; do
+            /usr/bin/python3 - "$ROOT/config/$c" "$TLS_DIR/$c" <<'EOF'
+import json, sys
+cfg = json.load(open(sys.argv[1]))
+cfg.pop("$schema", None)
+cfg["tls"] = {"certificate": "cert.pem", "private_key": "key.pem"}
+json.dump(cfg, open(sys.argv[2], "w"), indent=2)
+EOF
+        done
+    fi ;;
+esac
+
 # --- servers -----------------------------------------------------------------------------
 # A port no socket holds on any address: the Asio example listens on 0.0.0.0, and the previous
 # case's client connections (from 127.0.0.x) still hold ephemeral ports.
@@ -83,6 +120,10 @@ start_server() {
         hiconn) "$HICONN_BIN" run --config "$ROOT/config/$2" --listen "127.0.0.1:$PORT" \
                     --threads "$SERVER_THREADS" --set limits.max_connections=19500 \
                     --set stats.interval_s=0 --log-level warn >"$WORK/$1.log" 2>&1 & ;;
+        # the same with a tls:// listener: the config plus its tls section (TLS_DIR)
+        hiconn-tls) "$HICONN_BIN" run --config "$TLS_DIR/$2" --listen "tls://127.0.0.1:$PORT" \
+                    --threads "$SERVER_THREADS" --set limits.max_connections=19500 \
+                    --set stats.interval_s=0 --log-level warn >"$WORK/$1.log" 2>&1 & ;;
         # no --threads: the config's own "threads" 0 = one I/O thread per core
         hiconn-auto) "$HICONN_BIN" run --config "$ROOT/config/$2" --listen "127.0.0.1:$PORT" \
                     --set limits.max_connections=19500 \
@@ -90,6 +131,15 @@ start_server() {
     esac
     SERVER_PID=$!
     wait_listening "$PORT"
+}
+
+# children_cpu_s VAR: VAR = CPU seconds (user + system) of this shell's finished children.
+# `times` runs in this shell: in a command substitution it would be a new process, whose
+# children have used nothing yet.
+children_cpu_s() {
+    times >"$WORK/times"
+    printf -v "$1" '%s' "$(tail -1 "$WORK/times" |
+        awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%.3f", t }')"
 }
 
 # run_case CASE SERVER CONFIG hiconn-load-args...: one RESULT line into $OUT/CASE.SERVER
@@ -101,32 +151,54 @@ run_case() {
     # their (source, port) pairs; each server gets a fresh port range.
     local source
     case $server in
-        hiconn) source=127.0.0.2 ;; epoll) source=127.0.0.3 ;; hiconn-auto) source=127.0.0.5 ;; *) source=127.0.0.4 ;;
+        hiconn) source=127.0.0.2 ;; epoll) source=127.0.0.3 ;; hiconn-auto) source=127.0.0.5 ;;
+        hiconn-tls) source=127.0.0.6 ;; *) source=127.0.0.4 ;;
     esac
+    [ "$case" != handshake ] || source=127.0.0.7,127.0.0.8  # a new port per handshake
+    local before after
+    children_cpu_s before
     timeout 120 "$HICONN_LOAD_BIN" "$@" --port "$PORT" --server-pid "$SERVER_PID" --no-progress \
         --sources "$source" \
         >"$OUT/$case.$server" 2>"$OUT/$case.$server.err" || true
+    # hiconn-load's own CPU seconds (the whole run: connect, measured phase, drain, close)
+    children_cpu_s after
+    awk -v a="$after" -v b="$before" 'BEGIN { printf "%.3f\n", a - b }' >"$OUT/$case.$server.client_cpu_s"
     grep -q '^RESULT' "$OUT/$case.$server" || log "$case / $server: no RESULT ($(tail -1 "$OUT/$case.$server.err"))"
     stop_server
 }
 
 SERVERS=${BENCH_SERVERS:-"hiconn hiconn-auto epoll asio"}
-for s in $SERVERS; do
-    run_case echo64_100 "$s" echo-throughput.json echo -c 100 --size 64 --depth 1 -d "$DURATION" --drain 5
-done
-for s in $SERVERS; do
-    run_case echo64_5000 "$s" echo-throughput.json echo -c 5000 --size 64 --depth 1 -d "$DURATION" --drain 5
-done
-for s in $SERVERS; do
-    run_case echo16k_100 "$s" echo-throughput.json echo -c 100 --size 16384 --depth 1 -d "$DURATION" --drain 5
-done
-# 15,000 connections opened as fast as 2,048 attempts in flight allow, then held idle:
-# the burst gives connects/s and refusals, the hold the server's RSS per connection.
-for s in $SERVERS; do
-    run_case hold15000 "$s" echo.json connect -c 15000 --concurrency 2048 --hold 5 --connect-timeout 10
-done
+case " $CASES " in *" plain "*)
+    for s in $SERVERS; do
+        run_case echo64_100 "$s" echo-throughput.json echo -c 100 --size 64 --depth 1 -d "$DURATION" --drain 5
+    done
+    for s in $SERVERS; do
+        run_case echo64_5000 "$s" echo-throughput.json echo -c 5000 --size 64 --depth 1 -d "$DURATION" --drain 5
+    done
+    for s in $SERVERS; do
+        run_case echo16k_100 "$s" echo-throughput.json echo -c 100 --size 16384 --depth 1 -d "$DURATION" --drain 5
+    done
+    # 15,000 connections opened as fast as 2,048 attempts in flight allow, then held idle:
+    # the burst gives connects/s and refusals, the hold the server's RSS per connection.
+    for s in $SERVERS; do
+        run_case hold15000 "$s" echo.json connect -c 15000 --concurrency 2048 --hold 5 --connect-timeout 10
+    done ;;
+esac
+case " $CASES " in *" tls "*)
+    # hiconn = plain TCP, hiconn-tls = the same build over TLS. Plain and TLS alternate.
+    for round in $(seq "$TLS_ROUNDS"); do
+        run_case "tls_echo16k_100.r$round" hiconn echo-throughput.json \
+            echo -c 100 --size 16384 --depth 1 -d "$DURATION" --drain 5
+        run_case "tls_echo16k_100.r$round" hiconn-tls echo-throughput.json \
+            echo --tls -c 100 --size 16384 --depth 1 -d "$DURATION" --drain 5
+    done
+    run_case tls_hold2000 hiconn echo.json connect -c 2000 --concurrency 200 --hold 3 --connect-timeout 10
+    run_case tls_hold2000 hiconn-tls echo.json connect --tls -c 2000 --concurrency 200 --hold 3 --connect-timeout 10
+    run_case handshake hiconn-tls echo.json handshake -c 32 -d "$DURATION" --drain 5 --connect-timeout 10 ;;
+esac
 
 # --- report ------------------------------------------------------------------------------
+case " $CASES " in *" plain "*)
 /usr/bin/python3 - "$OUT" "$SERVER_THREADS" "$(nproc)" $SERVERS <<'EOF'
 import json, os, sys
 out, threads, cores, servers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
@@ -194,3 +266,88 @@ for case in ("echo64_100", "echo64_5000", "echo16k_100", "hold15000"):
         if notes: print(f"{case} {s}: " + ", ".join(notes))
 print(f"\nraw RESULT lines: {out}")
 EOF
+;; esac
+
+case " $CASES " in *" tls "*)
+/usr/bin/python3 - "$OUT" "$SERVER_THREADS" "$TLS_ROUNDS" "$TLS_KEY" "$(grep -h -m1 'hiconn-load: TLS:' "$OUT"/tls_*.hiconn-tls.err 2>/dev/null | head -1)" <<'EOF'
+import json, os, sys
+out, threads, rounds, cert_key, negotiated = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+def load(name):
+    try:
+        for line in open(os.path.join(out, name)):
+            if line.startswith("RESULT "):
+                return json.loads(line[7:])
+    except OSError:
+        pass
+    return None
+def get(r, key):
+    if r is None: return None
+    if isinstance(key, tuple):
+        return (r.get(key[0]) or {}).get(key[1])
+    return r.get(key)
+def client_cpu(name, r, key):
+    """hiconn-load's CPU (the whole run) in us per `key` of its result."""
+    try:
+        cpu = float(open(os.path.join(out, name + ".client_cpu_s")).read())
+    except (OSError, ValueError):
+        return None
+    return cpu * 1e6 / r[key] if r and r.get(key) else None
+def mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+def fmt(v, f):
+    return f.format(v) if v is not None else "n/a"
+rows = []  # (label, plain, tls, format)
+echo = [(load(f"tls_echo16k_100.r{i}.hiconn"), load(f"tls_echo16k_100.r{i}.hiconn-tls")) for i in range(1, rounds + 1)]
+for i, (p, t) in enumerate(echo, 1):
+    rows.append((f"echo 16 KiB x100: messages/s, round {i}", get(p, "msgs_per_s"), get(t, "msgs_per_s"), "{:,.0f}"))
+for label, key, f in (("echo 16 KiB x100: messages/s, mean", "msgs_per_s", "{:,.0f}"),
+                      ("echo 16 KiB x100: server CPU us/message", "server_cpu_us_per_msg", "{:.2f}"),
+                      ("echo 16 KiB x100: latency p50 us", ("latency_us", "p50"), "{:,.0f}"),
+                      ("echo 16 KiB x100: latency p99 us", ("latency_us", "p99"), "{:,.0f}")):
+    rows.append((label, mean([get(p, key) for p, _ in echo]), mean([get(t, key) for _, t in echo]), f))
+rows.append(("echo 16 KiB x100: hiconn-load CPU us/message",
+             mean([client_cpu(f"tls_echo16k_100.r{i}.hiconn", p, "messages_completed") for i, (p, _) in enumerate(echo, 1)]),
+             mean([client_cpu(f"tls_echo16k_100.r{i}.hiconn-tls", t, "messages_completed") for i, (_, t) in enumerate(echo, 1)]),
+             "{:.2f}"))
+hp, ht = load("tls_hold2000.hiconn"), load("tls_hold2000.hiconn-tls")
+rows.append(("2,000 held idle: connected", get(hp, "connected"), get(ht, "connected"), "{:,.0f}"))
+rows.append(("2,000 held idle: server RSS bytes/conn", get(hp, "server_rss_per_conn"), get(ht, "server_rss_per_conn"), "{:,.0f}"))
+rows.append(("2,000 opened: connections/s (TCP vs TCP+TLS)", get(hp, "connects_per_s"), get(ht, "connects_per_s"), "{:,.0f}"))
+rows.append(("2,000 opened: server CPU us/connection", get(hp, "server_cpu_us_per_connect"), get(ht, "server_cpu_us_per_connect"), "{:.1f}"))
+hs = load("handshake.hiconn-tls")
+rows.append(("full TLS handshakes/s (32 clients)", None, get(hs, "handshakes_per_s"), "{:,.0f}"))
+rows.append(("server CPU us/handshake", None, get(hs, "server_cpu_us_per_handshake"), "{:.0f}"))
+rows.append(("hiconn-load CPU us/handshake", None, client_cpu("handshake.hiconn-tls", hs, "handshakes_completed"), "{:.0f}"))
+rows.append(("handshake latency p50 us (connect + TLS)", None, get(hs, ("latency_us", "p50")), "{:,.0f}"))
+rows.append(("handshake latency p99 us (connect + TLS)", None, get(hs, ("latency_us", "p99")), "{:,.0f}"))
+w = 48
+print(f"TLS: hiconn --threads {threads}, the same build plain and over TLS; certificate key {cert_key}")
+if negotiated: print(negotiated.replace("hiconn-load: TLS: ", "negotiated: "))
+print(f"{'figure':<{w}}{'plain':>12}{'TLS':>12}{'TLS/plain':>12}")
+for label, p, t, f in rows:
+    ratio = f"{t / p:.2f}" if p and t is not None else ""
+    print(f"{label:<{w}}{fmt(p, f):>12}{fmt(t, f):>12}{ratio:>12}")
+mp, mt = mean([get(p, "msgs_per_s") for p, _ in echo]), mean([get(t, "msgs_per_s") for _, t in echo])
+rss = get(ht, "server_rss_per_conn")
+print("server CPU: the server process alone (its measured phase and drain); hiconn-load CPU: the load tool's whole run")
+print()
+if mp and mt is not None:
+    print(f"target echo 16 KiB x100 over TLS >= 0.80 x plain messages/s: {mt / mp:.2f} -> {'met' if mt / mp >= 0.8 else 'NOT met'}")
+if rss is not None:
+    print(f"target idle TLS connection <= 4,096 B of server RSS (2,000 held): {rss:,.0f} B -> {'met' if rss <= 4096 else 'NOT met'}")
+for name in sorted(os.listdir(out)):
+    if not name.startswith(("tls_", "handshake.")) or name.endswith((".err", ".client_cpu_s")): continue
+    r = load(name)
+    if r is None:
+        print(f"{name}: no result"); continue
+    notes = []
+    if not r.get("ok", False): notes.append("NOT OK")
+    for k in ("mismatched_bytes", "unanswered", "closed_by_server", "failed", "dropped", "connect_failed", "close_errors"):
+        if r.get(k): notes.append(f"{k}={r[k]}")
+    if r.get("errors"): notes.append(f"errors={r['errors']}")
+    if r.get("timed_out"): notes.append("timed out")
+    if notes: print(f"{name}: " + ", ".join(notes))
+print(f"\nraw RESULT lines: {out}")
+EOF
+;; esac

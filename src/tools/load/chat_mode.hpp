@@ -12,6 +12,7 @@
 // of members on every server (the senders, g < M, land in different channels when S divides
 // C), and a message reaches (S-1)/S of its recipients on other servers: those deliveries
 // (sender's server != receiver's) are also counted apart, as *_remote.
+// With --tls every client talks IRC inside TLS (registration starts after the handshake).
 #pragma once
 
 #include "core/io_pool.hpp"
@@ -30,10 +31,12 @@
 namespace hiconn::load {
 
 class ChatSession;
+class TlsClient;
 
 class ChatMode : public Mode {
 public:
-    ChatMode(const Options& options, core::IoPool& pool, const Target& target);
+    /// `tls`: null = plain TCP.
+    ChatMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr);
     ~ChatMode() override;
 
     void start_establish() override { launcher_.start(); }
@@ -68,6 +71,7 @@ public:
     Shard& shard(std::size_t index) { return *shards_[index]; }
     const Options& options() const { return options_; }
     const Target& target() const { return target_; }
+    TlsClient* tls() const { return tls_; }
     Launcher& launcher() { return launcher_; }
     std::atomic<std::int64_t>& live() { return live_; }
     bool sending() const { return sending_.load(std::memory_order_relaxed); }
@@ -86,6 +90,7 @@ private:
     const Options& options_;
     core::IoPool& pool_;
     const Target& target_;
+    TlsClient* tls_;
     std::vector<std::unique_ptr<Shard>> shards_;
     Launcher launcher_;
     std::atomic<std::int64_t> live_{0};

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tools/load/chat_mode.hpp"
+#include "tools/load/client_stream.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -40,16 +41,17 @@ inline bool parse_u64(std::string_view& text, std::uint64_t& value) {
 
 }  // namespace chat_session_detail
 
-// One IRC client: connect, register, join its channel, then answer PINGs, count the
-// channel messages it receives and, if it is a sender, send at its share of the rate.
+// One IRC client: connect (with --tls: and complete the TLS handshake), register, join its
+// channel, then answer PINGs, count the channel messages it receives and, if it is a
+// sender, send at its share of the rate.
 using namespace chat_session_detail;  // NOLINT: the session is this namespace's only user
 
 class ChatSession : public std::enable_shared_from_this<ChatSession> {
 public:
     ChatSession(ChatMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t local)
-        : mode_(mode), shard_(mode.shard(shard)), socket_(io), timer_(io), local_(local),
+        : mode_(mode), shard_(mode.shard(shard)), timer_(io), local_(local),
           global_(mode.global_index(local)),
-          server_(mode.target().server_of(global_)),
+          server_(mode.target().server_of(global_)), stream_(io, mode.tls(), server_),
           servers_(mode.target().servers.size()),
           nick_(mode.options().nick_prefix + std::to_string(global_)),
           channel_(mode.channel_of(global_)),
@@ -59,18 +61,18 @@ public:
     ~ChatSession() { --mode_.live(); }
 
     void do_connect() {
-        if (auto ec = open_socket(socket_, mode_.target(), server_, local_))
+        if (auto ec = open_socket(stream_.socket(), mode_.target(), server_, local_))
             return fail(error_name(ec.value()), ec.value());
-        // One deadline for connect + registration + join.
+        // One deadline for connect + TLS handshake + registration + join.
         timer_.expires_after(std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(mode_.options().connect_timeout_s)));
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec && self->state_ != State::joined) self->fail("timeout", 0);
         });
-        socket_.async_connect(mode_.target().servers[server_],
-                              [self = shared_from_this()](const boost::system::error_code& ec) {
-                                  self->on_connect(ec);
-                              });
+        stream_.socket().async_connect(mode_.target().servers[server_],
+                                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                                           self->on_connect(ec);
+                                       });
     }
 
     /// The measured phase begins: senders start their pacing timer.
@@ -94,7 +96,7 @@ public:
         state_ = State::closed;
         boost::system::error_code ignored;
         timer_.cancel();
-        socket_.close(ignored);
+        stream_.socket().close(ignored);
     }
 
 private:
@@ -103,6 +105,15 @@ private:
     void on_connect(const boost::system::error_code& ec) {
         if (state_ == State::closed) return;
         if (ec) return fail(error_name(ec.value()), ec.value());
+        stream_.async_handshake([self = shared_from_this()](const boost::system::error_code& ec) {
+            self->on_handshake(ec);
+        });
+    }
+
+    // Plain TCP: at once, after the connect.
+    void on_handshake(const boost::system::error_code& ec) {
+        if (state_ == State::closed) return;
+        if (ec) return fail(stream_error_name(ec), 0);
         shard_.connected.add();
         shard_.per_server.add(server_, ChatMode::ps_connected);
         state_ = State::registering;
@@ -130,11 +141,11 @@ private:
         }
         boost::system::error_code ignored;
         timer_.cancel();
-        socket_.close(ignored);
+        stream_.socket().close(ignored);
     }
 
     void do_read() {
-        socket_.async_read_some(asio::buffer(buffer_),
+        stream_.async_read_some(asio::buffer(buffer_),
                                 [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
                                     self->on_read(ec, n);
                                 });
@@ -142,7 +153,7 @@ private:
 
     void on_read(const boost::system::error_code& ec, std::size_t n) {
         if (state_ == State::closed) return;
-        if (ec) return fail(ec == asio::error::eof ? "eof" : error_name(ec.value()), 0);
+        if (ec) return fail(stream_error_name(ec), 0);
         pending_.append(buffer_.data(), n);
         std::size_t start = 0, eol;
         while ((eol = pending_.find('\n', start)) != std::string::npos) {
@@ -258,7 +269,7 @@ private:
         writing_ = true;
         out_writing_.swap(out_queue_);
         out_queue_.clear();
-        asio::async_write(socket_, asio::buffer(out_writing_),
+        asio::async_write(stream_, asio::buffer(out_writing_),
                           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                               self->on_write(ec);
                           });
@@ -267,17 +278,17 @@ private:
     void on_write(const boost::system::error_code& ec) {
         writing_ = false;
         out_writing_.clear();
-        if (ec) return fail(error_name(ec.value()), 0);
+        if (ec) return fail(stream_error_name(ec), 0);
         do_write();
     }
 
     ChatMode& mode_;
     ChatMode::Shard& shard_;
-    tcp::socket socket_;
     asio::steady_timer timer_;
     const std::uint64_t local_;   ///< this process's client number (chooses the source address)
     const std::uint64_t global_;  ///< the whole run's (server, channel, nick)
     const std::size_t server_;
+    ClientStream stream_;
     const std::size_t servers_;
     const std::string nick_;
     const std::uint64_t channel_;

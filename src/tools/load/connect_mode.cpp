@@ -1,5 +1,7 @@
 #include "tools/load/connect_mode.hpp"
 
+#include "tools/load/client_stream.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -8,46 +10,61 @@ namespace hiconn::load {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-// One connection: connect with a timeout, then wait (zero-byte) for the server to close it.
+// One connection: connect (and with --tls complete the handshake) with a timeout, then wait
+// for the server to close it: plain, a zero-byte wait; TLS, a one-byte read that OpenSSL
+// completes only with data or the end (post-handshake messages such as TLS 1.3 session
+// tickets make the socket readable but are no data).
 class ConnectSession : public std::enable_shared_from_this<ConnectSession> {
 public:
     ConnectSession(ConnectMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t index)
-        : mode_(mode), shard_(mode.shard(shard)), socket_(io), timer_(io), index_(index),
-          server_(mode.target().server_of(mode.options().global_index(index))) {
+        : mode_(mode), shard_(mode.shard(shard)), timer_(io), index_(index),
+          server_(mode.target().server_of(mode.options().global_index(index))), stream_(io, mode.tls(), server_) {
         ++mode_.live();
     }
     ~ConnectSession() { --mode_.live(); }
 
     void do_connect() {
-        if (auto ec = open_socket(socket_, mode_.target(), server_, index_)) return on_failed(ec.value());
+        if (auto ec = open_socket(stream_.socket(), mode_.target(), server_, index_)) return on_failed(ec);
         timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(mode_.options().connect_timeout_s)));
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec) self->on_timeout();
         });
-        socket_.async_connect(mode_.target().servers[server_],
-                              [self = shared_from_this()](const boost::system::error_code& ec) {
-                                  self->on_connect(ec);
-                              });
+        stream_.socket().async_connect(mode_.target().servers[server_],
+                                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                                           self->on_connect(ec);
+                                       });
     }
 
     void close() {
         boost::system::error_code ignored;
         timer_.cancel();
-        socket_.close(ignored);
+        stream_.socket().close(ignored);
     }
 
 private:
     void on_timeout() {
         timed_out_ = true;
         boost::system::error_code ignored;
-        socket_.close(ignored);
+        stream_.socket().close(ignored);
     }
 
     void on_connect(const boost::system::error_code& ec) {
+        if (timed_out_) return on_failed({});
+        if (ec) {
+            timer_.cancel();
+            return on_failed(ec);
+        }
+        stream_.async_handshake([self = shared_from_this()](const boost::system::error_code& ec) {
+            self->on_handshake(ec);
+        });
+    }
+
+    // Plain TCP: at once, after the connect.
+    void on_handshake(const boost::system::error_code& ec) {
         timer_.cancel();
-        if (timed_out_) return on_failed(0);
-        if (ec) return on_failed(ec.value());
+        if (timed_out_) return on_failed({});
+        if (ec) return on_failed(ec);
         shard_.connected.add();
         shard_.per_server.add(server_, ConnectMode::ps_connected);
         mode_.launcher().settle();
@@ -55,22 +72,30 @@ private:
         do_watch();
     }
 
-    // errno 0 = our own timeout.
-    void on_failed(int errno_value) {
-        const std::string name = errno_value ? error_name(errno_value) : "timeout";
+    // No error: our own timeout.
+    void on_failed(const boost::system::error_code& ec) {
+        const std::string name = ec ? stream_error_name(ec) : "timeout";
         ++shard_.errors[name];
         shard_.failed.add();
         shard_.per_server.add(server_, ConnectMode::ps_failed);
-        if (is_local_resource_error(errno_value)) mode_.launcher().stop(name);
+        if (is_local_resource_error(ec)) mode_.launcher().stop(name);
         mode_.launcher().settle();
     }
 
     // No buffer while held: readiness means the server closed (or, oddly, sent data).
     void do_watch() {
-        socket_.async_wait(tcp::socket::wait_read,
-                           [self = shared_from_this()](const boost::system::error_code& ec) {
-                               self->on_watch(ec);
-                           });
+        if (stream_.is_tls()) {
+            stream_.async_read_some(asio::buffer(&byte_, 1),
+                                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                                        if (!ec && !self->mode_.closing()) return self->do_watch();  // data: ignored
+                                        self->on_watch(ec);
+                                    });
+            return;
+        }
+        stream_.socket().async_wait(tcp::socket::wait_read,
+                                    [self = shared_from_this()](const boost::system::error_code& ec) {
+                                        self->on_watch(ec);
+                                    });
     }
 
     void on_watch(const boost::system::error_code& ec) {
@@ -78,20 +103,21 @@ private:
         shard_.dropped.add();
         shard_.per_server.add(server_, ConnectMode::ps_dropped);
         boost::system::error_code ignored;
-        socket_.close(ignored);
+        stream_.socket().close(ignored);
     }
 
     ConnectMode& mode_;
     ConnectMode::Shard& shard_;
-    tcp::socket socket_;
     asio::steady_timer timer_;
     std::uint64_t index_;   ///< this process's connection number
     std::size_t server_;
+    ClientStream stream_;
     bool timed_out_ = false;
+    char byte_ = 0;         ///< TLS: the watch's read buffer
 };
 
-ConnectMode::ConnectMode(const Options& options, core::IoPool& pool, const Target& target)
-    : options_(options), pool_(pool), target_(target),
+ConnectMode::ConnectMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls)
+    : options_(options), pool_(pool), target_(target), tls_(tls),
       launcher_(pool, options.connections, options.connect_rate, options.concurrency,
                 [this](std::uint64_t index, asio::io_context& io) {
                     std::make_shared<ConnectSession>(*this, io, index % pool_.size(), index)

@@ -1,7 +1,8 @@
 // hiconn-load connect: "how many connections can I open". Opens --connections (paced by
 // --connect-rate, at most --concurrency attempts at once), holds them --hold seconds, and
 // reports how many connected, how fast, and the reason it stopped (EMFILE, ECONNREFUSED,
-// timeout, ...). A held connection that the server closes counts as "dropped".
+// timeout, ...). A held connection that the server closes counts as "dropped". With --tls a
+// connection counts once its TLS handshake is done (a failed handshake: "TLS: <reason>").
 #pragma once
 
 #include "core/io_pool.hpp"
@@ -19,10 +20,12 @@
 namespace hiconn::load {
 
 class ConnectSession;
+class TlsClient;
 
 class ConnectMode : public Mode {
 public:
-    ConnectMode(const Options& options, core::IoPool& pool, const Target& target);
+    /// `tls`: null = plain TCP.
+    ConnectMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr);
     ~ConnectMode() override;
 
     void start_measure() override;
@@ -46,6 +49,7 @@ public:
     Shard& shard(std::size_t index) { return *shards_[index]; }
     const Options& options() const { return options_; }
     const Target& target() const { return target_; }
+    TlsClient* tls() const { return tls_; }
     Launcher& launcher() { return launcher_; }
     std::atomic<std::int64_t>& live() { return live_; }
     bool closing() const { return closing_.load(std::memory_order_relaxed); }
@@ -54,6 +58,7 @@ private:
     const Options& options_;
     core::IoPool& pool_;
     const Target& target_;
+    TlsClient* tls_;
     std::vector<std::unique_ptr<Shard>> shards_;
     Launcher launcher_;
     std::atomic<std::int64_t> live_{0};

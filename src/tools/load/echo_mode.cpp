@@ -1,5 +1,6 @@
 #include "tools/load/echo_mode.hpp"
 
+#include "tools/load/client_stream.hpp"
 #include "tools/load/payload.hpp"
 
 #include <boost/asio/post.hpp>
@@ -12,17 +13,17 @@
 namespace hiconn::load {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 // One echo connection. Its byte stream is payload::pattern() from `start_`; a write
 // sends the next message, every read is compared with the stream at recv_offset_, and a
-// message is complete (latency recorded) once recv_offset_ passes its end.
+// message is complete (latency recorded) once recv_offset_ passes its end. With --tls the
+// connection counts as connected once its TLS handshake is done.
 class EchoSession : public std::enable_shared_from_this<EchoSession> {
 public:
     EchoSession(EchoMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t index)
-        : mode_(mode), shard_(mode.shard(shard)), socket_(io), timer_(io), index_(index),
-          server_(mode.target().server_of(mode.options().global_index(index))),
+        : mode_(mode), shard_(mode.shard(shard)), timer_(io), index_(index),
+          server_(mode.target().server_of(mode.options().global_index(index))), stream_(io, mode.tls(), server_),
           start_((index * 7919 + mode.options().seed) % payload::period),
           rng_(mode.options().seed * 1000003 + index) {
         const auto& o = mode.options();
@@ -33,16 +34,16 @@ public:
     ~EchoSession() { --mode_.live(); }
 
     void do_connect() {
-        if (auto ec = open_socket(socket_, mode_.target(), server_, index_)) return on_connect_failed(ec.value());
+        if (auto ec = open_socket(stream_.socket(), mode_.target(), server_, index_)) return on_connect_failed(ec);
         timer_.expires_after(std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(mode_.options().connect_timeout_s)));
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec) self->on_connect_timeout();
         });
-        socket_.async_connect(mode_.target().servers[server_],
-                              [self = shared_from_this()](const boost::system::error_code& ec) {
-                                  self->on_connect(ec);
-                              });
+        stream_.socket().async_connect(mode_.target().servers[server_],
+                                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                                           self->on_connect(ec);
+                                       });
     }
 
     /// The measured phase begins: fill the pipeline (or start the pacing timer).
@@ -60,20 +61,32 @@ public:
         open_ = false;
         boost::system::error_code ignored;
         timer_.cancel();
-        socket_.close(ignored);
+        stream_.socket().close(ignored);
     }
 
 private:
     void on_connect_timeout() {
         timed_out_ = true;
         boost::system::error_code ignored;
-        socket_.close(ignored);
+        stream_.socket().close(ignored);
     }
 
     void on_connect(const boost::system::error_code& ec) {
+        if (timed_out_) return on_connect_failed({});
+        if (ec) {
+            timer_.cancel();
+            return on_connect_failed(ec);
+        }
+        stream_.async_handshake([self = shared_from_this()](const boost::system::error_code& ec) {
+            self->on_handshake(ec);
+        });
+    }
+
+    // Plain TCP: at once, after the connect.
+    void on_handshake(const boost::system::error_code& ec) {
         timer_.cancel();
-        if (timed_out_) return on_connect_failed(0);
-        if (ec) return on_connect_failed(ec.value());
+        if (timed_out_) return on_connect_failed({});
+        if (ec) return on_connect_failed(ec);
         open_ = true;
         shard_.connected.add();
         shard_.per_server.add(server_, EchoMode::ps_connected);
@@ -82,12 +95,13 @@ private:
         do_read();
     }
 
-    void on_connect_failed(int errno_value) {
-        const std::string name = errno_value ? error_name(errno_value) : "timeout";
+    // No error: our own timeout.
+    void on_connect_failed(const boost::system::error_code& ec) {
+        const std::string name = ec ? stream_error_name(ec) : "timeout";
         ++shard_.errors[name];
         shard_.failed.add();
         shard_.per_server.add(server_, EchoMode::ps_failed);
-        if (is_local_resource_error(errno_value)) mode_.launcher().stop(name);
+        if (is_local_resource_error(ec)) mode_.launcher().stop(name);
         mode_.launcher().settle();
     }
 
@@ -128,7 +142,7 @@ private:
         in_flight_.push_back({send_offset_, Clock::now()});
         shard_.outstanding.add();
         writing_ = true;
-        asio::async_write(socket_, asio::buffer(data, size),
+        asio::async_write(stream_, asio::buffer(data, size),
                           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
                               self->on_write(ec, n);
                           });
@@ -142,7 +156,7 @@ private:
     }
 
     void do_read() {
-        socket_.async_read_some(asio::buffer(buffer_),
+        stream_.async_read_some(asio::buffer(buffer_),
                                 [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
                                     self->on_read(ec, n);
                                 });
@@ -186,11 +200,11 @@ private:
         if (!mode_.closing()) {
             shard_.closed_by_server.add();
             shard_.per_server.add(server_, EchoMode::ps_closed_by_server);
-            ++shard_.errors[ec == asio::error::eof ? "eof" : error_name(ec.value())];
+            ++shard_.errors[stream_error_name(ec)];
         }
         boost::system::error_code ignored;
         timer_.cancel();
-        socket_.close(ignored);
+        stream_.socket().close(ignored);
     }
 
     struct InFlight {
@@ -200,10 +214,10 @@ private:
 
     EchoMode& mode_;
     EchoMode::Shard& shard_;
-    tcp::socket socket_;
     asio::steady_timer timer_;
     const std::uint64_t index_;  ///< this process's connection number
     const std::size_t server_;
+    ClientStream stream_;
     const std::uint64_t start_;
     std::mt19937_64 rng_;
     std::vector<unsigned char> buffer_;
@@ -218,8 +232,8 @@ private:
     bool mismatched_ = false;
 };
 
-EchoMode::EchoMode(const Options& options, core::IoPool& pool, const Target& target)
-    : options_(options), pool_(pool), target_(target),
+EchoMode::EchoMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls)
+    : options_(options), pool_(pool), target_(target), tls_(tls),
       launcher_(pool, options.connections, options.connect_rate, options.concurrency,
                 [this](std::uint64_t index, asio::io_context& io) {
                     std::make_shared<EchoSession>(*this, io, index % pool_.size(), index)->do_connect();

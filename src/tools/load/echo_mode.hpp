@@ -2,7 +2,8 @@
 // share of a total --rate), and every byte that comes back is compared, in order, with what
 // was sent (payload.hpp). Messages/s, bytes/s and round-trip latency are counted during
 // the measured phase only; mismatched or excess bytes, connections the server closed and
-// replies still missing after --drain make the run fail (exit 1).
+// replies still missing after --drain make the run fail (exit 1). With --tls the same
+// exchange runs inside TLS.
 #pragma once
 
 #include "core/io_pool.hpp"
@@ -21,10 +22,12 @@
 namespace hiconn::load {
 
 class EchoSession;
+class TlsClient;
 
 class EchoMode : public Mode {
 public:
-    EchoMode(const Options& options, core::IoPool& pool, const Target& target);
+    /// `tls`: null = plain TCP.
+    EchoMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr);
     ~EchoMode() override;
 
     void start_establish() override { launcher_.start(); }
@@ -53,6 +56,7 @@ public:
     Shard& shard(std::size_t index) { return *shards_[index]; }
     const Options& options() const { return options_; }
     const Target& target() const { return target_; }
+    TlsClient* tls() const { return tls_; }
     Launcher& launcher() { return launcher_; }
     std::atomic<std::int64_t>& live() { return live_; }
     bool measuring() const { return measuring_.load(std::memory_order_relaxed); }
@@ -65,6 +69,7 @@ private:
     const Options& options_;
     core::IoPool& pool_;
     const Target& target_;
+    TlsClient* tls_;
     std::vector<std::unique_ptr<Shard>> shards_;
     Launcher launcher_;
     std::atomic<std::int64_t> live_{0};

@@ -2,7 +2,8 @@
 // main thread, in this order, each wait bounded by the run's deadline:
 //   start_establish()   until established()        connect and (chat) register everybody
 //   -- barrier "ready": server sampled --
-//   start_measure()     until measure_settled(), then measure_hold_s() more
+//   start_measure()     until measure_settled(), then measure_hold_s() more (or until
+//                       measure_over(): the mode has nothing left to do)
 //   stop_measure(), then until drained() (at most --drain seconds)
 //   -- barrier "measured": server sampled --
 //   close_all() until closed()
@@ -22,6 +23,9 @@ public:
     virtual void start_measure() = 0;
     virtual bool measure_settled() const { return true; }
     virtual double measure_hold_s() const = 0;
+    /// The measured phase may end before measure_hold_s() is over (handshake: every client
+    /// reached --max-handshakes).
+    virtual bool measure_over() const { return false; }
     virtual void stop_measure() = 0;
     virtual bool drained() const { return true; }
     /// Closes every connection (posted to their threads). Thread safe.

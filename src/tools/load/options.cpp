@@ -22,6 +22,10 @@ constexpr const char* usage_text =
     "                 --rate), verify every echoed byte in order; messages/s, latency\n"
     "        chat     N IRC clients (paced by --connect-rate) in --channels C round robin,\n"
     "                 --senders M send PRIVMSG at a total --rate R; deliveries, loss, latency\n"
+    "        handshake N clients (-c) each connect, complete a full TLS handshake, close\n"
+    "                 (close_notify) and start over, for --duration (at most --max-handshakes\n"
+    "                 attempts in all); handshakes/s, connect + handshake latency (implies --tls)\n"
+    "With --tls every mode talks TLS to the server (its certificate unchecked unless --tls-ca).\n"
     "Several servers (--servers A,B,C): connection g of the whole run (all --procs workers\n"
     "together) goes to server g % N; in chat mode it joins channel (g / N + (g % N) * ceil(C / N))\n"
     "% C (with one server: g % C), so every channel has members on every server and a message\n"
@@ -146,6 +150,15 @@ Options parse_options(int argc, char** argv) {
         ("depth", po::value(&o.depth)->default_value(o.depth), "messages in flight per connection")
         ("drain", po::value(&o.drain_s)->default_value(o.drain_s),
          "seconds to wait for outstanding replies after the measured phase");
+    po::options_description tls("TLS");
+    tls.add_options()
+        ("tls", "connect over TLS: a full handshake after connecting, then the mode's traffic "
+                "inside it; the server's certificate is not checked unless --tls-ca")
+        ("tls-ca", po::value(&o.tls_ca),
+         "PEM file of CAs: verify the server's certificate chain and that it names the host as "
+         "given in --host/--servers (a DNS name or an IP address); implies --tls")
+        ("max-handshakes", po::value(&o.max_handshakes)->default_value(o.max_handshakes),
+         "handshake: at most this many attempts in all (the clients stop there or at --duration)");
     po::options_description chat("Chat");
     chat.add_options()
         ("channels", po::value(&o.channels)->default_value(o.channels), "channels (round robin)")
@@ -165,7 +178,7 @@ Options parse_options(int argc, char** argv) {
     positional.add("mode", 1);
 
     po::options_description visible;
-    visible.add(common).add(conn).add(echo).add(chat);
+    visible.add(common).add(conn).add(echo).add(chat).add(tls);
     po::options_description all;
     all.add(visible).add(internal).add(hidden);
 
@@ -212,8 +225,11 @@ Options parse_options(int argc, char** argv) {
     o.progress = vm.count("no-progress") == 0 && !o.worker;
     if (vm.count("register-rate")) o.connect_rate = vm["register-rate"].as<double>();
     if (o.mode == "connect" && o.connect_rate == 0) o.connect_rate = o.rate;
-    if (o.mode != "connect" && o.mode != "echo" && o.mode != "chat")
-        usage_error("MODE must be connect, echo or chat");
+    if (o.mode != "connect" && o.mode != "echo" && o.mode != "chat" && o.mode != "handshake")
+        usage_error("MODE must be connect, echo, chat or handshake");
+    if (vm.count("tls-ca") && o.tls_ca.empty()) usage_error("--tls-ca needs a file");
+    o.tls = vm.count("tls") > 0 || !o.tls_ca.empty() || o.mode == "handshake";
+    if (o.max_handshakes == 0) usage_error("--max-handshakes must be at least 1");
     if (o.procs == 0 || o.procs > 64) usage_error("--procs must be 1..64");
     if (o.procs > 1 && !host::supports_worker_processes())
         usage_error("--procs > 1 needs fork/exec (Linux); on Windows one process holds every connection");
@@ -253,10 +269,12 @@ std::vector<std::string> to_args(const Options& o) {
         "--nick-prefix", o.nick_prefix,
         "--proc-index", num(o.proc_index), "--proc-count", num(o.proc_count),
         "--total-connections", num(o.total_connections),
-        "--total-senders", num(o.total_senders)};
+        "--total-senders", num(o.total_senders), "--max-handshakes", num(o.max_handshakes)};
     if (!servers.empty()) args.insert(args.end(), {"--servers", servers});
     if (!sources.empty()) args.insert(args.end(), {"--sources", sources});
     if (!o.password.empty()) args.insert(args.end(), {"--password", o.password});
+    if (o.tls) args.push_back("--tls");
+    if (!o.tls_ca.empty()) args.insert(args.end(), {"--tls-ca", o.tls_ca});
     if (o.worker) args.push_back("--worker");
     if (!o.progress) args.push_back("--no-progress");
     return args;

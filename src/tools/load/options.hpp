@@ -10,7 +10,7 @@
 namespace hiconn::load {
 
 struct Options {
-    std::string mode;                       ///< "connect" | "echo" | "chat"
+    std::string mode;                       ///< "connect" | "echo" | "chat" | "handshake"
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
     /// Servers as given ("HOST:PORT", "[IPv6]:PORT"): client g (the whole run's index)
@@ -30,6 +30,11 @@ struct Options {
     std::size_t concurrency = 1000;         ///< connect attempts in flight at once
     double connect_timeout_s = 10;          ///< per attempt
     double hold_s = 0;                      ///< connect: keep them open this long
+
+    // TLS (tls_client.hpp): every connection does a TLS handshake after connecting
+    bool tls = false;
+    std::string tls_ca;                     ///< PEM CAs: verify the server (chain and name); empty = no check
+    std::uint64_t max_handshakes = 1000000; ///< handshake: attempts in all, at most
 
     // echo
     std::size_t size = 64;                  ///< bytes per message

@@ -21,7 +21,8 @@ double max_of(const Json& raw, const char* name) {
 }
 
 // Server figures: RSS before any connection, once connected (registered), at the end of
-// the measured phase, and CPU time spent in the measured phase (ready -> end).
+// the measured phase, and CPU time spent in the measured phase (ready -> end). `holder`
+// null: no RSS per held connection (handshake mode holds none).
 void add_server(Json& out, const Json& server, const char* unit, double units,
                 const char* holder, double holders) {
     if (server.is_null()) return;
@@ -45,7 +46,7 @@ void add_server(Json& out, const Json& server, const char* unit, double units,
     // Connected/registered and idle: growth per connection at "ready" (chat, echo) or at the
     // end of the hold (connect mode, where "ready" comes before the connections).
     const double rss_held = std::string(unit) == "connect" ? rss2 : rss1;
-    out[std::string("server_rss_per_") + holder] = per(rss_held - rss0, holders);
+    if (holder) out[std::string("server_rss_per_") + holder] = per(rss_held - rss0, holders);
     // Each --server-pid on its own (same order), when the samples list them.
     if (!start.contains("processes") || !ready.contains("processes") || !end.contains("processes")) return;
     auto each = Json::array();
@@ -158,6 +159,12 @@ Json finalize(const Json& raw, const Json& server, std::size_t procs, std::size_
         ok = ok && counter(raw, "connected") > 0 && counter(raw, "mismatched_bytes") == 0 &&
              counter(raw, "excess_bytes") == 0 && counter(raw, "unanswered") == 0 &&
              counter(raw, "closed_by_server") == 0;
+    } else if (mode == "handshake") {
+        out["handshakes_per_s"] = per(static_cast<double>(counter(raw, "handshakes")), measured);
+        out["latency_us"] = latency_us;
+        // As in echo: the CPU sampled to the end of the drain, over every handshake in it.
+        add_server(out, server, "handshake", static_cast<double>(counter(raw, "handshakes_completed")), nullptr, 0);
+        ok = ok && counter(raw, "handshakes") > 0 && counter(raw, "failed") == 0;
     } else if (mode == "chat") {
         const std::uint64_t received = counter(raw, "received");
         const std::uint64_t expected = counter(raw, "expected");

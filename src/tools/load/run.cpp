@@ -7,6 +7,8 @@
 #include "tools/load/coordinator.hpp"
 #include "tools/load/echo_mode.hpp"
 #include "tools/load/endpoints.hpp"
+#include "tools/load/handshake_mode.hpp"
+#include "tools/load/tls_client.hpp"
 
 #include <iostream>
 #include <thread>
@@ -14,10 +16,12 @@
 namespace hiconn::load {
 namespace {
 
-std::unique_ptr<Mode> make_mode(const Options& o, core::IoPool& pool, const Target& target) {
-    if (o.mode == "connect") return std::make_unique<ConnectMode>(o, pool, target);
-    if (o.mode == "echo") return std::make_unique<EchoMode>(o, pool, target);
-    return std::make_unique<ChatMode>(o, pool, target);
+// `tls`: null = plain TCP (never for handshake, which implies --tls).
+std::unique_ptr<Mode> make_mode(const Options& o, core::IoPool& pool, const Target& target, TlsClient* tls) {
+    if (o.mode == "connect") return std::make_unique<ConnectMode>(o, pool, target, tls);
+    if (o.mode == "echo") return std::make_unique<EchoMode>(o, pool, target, tls);
+    if (o.mode == "handshake") return std::make_unique<HandshakeMode>(o, pool, target, *tls);
+    return std::make_unique<ChatMode>(o, pool, target, tls);
 }
 
 // The phases of mode.hpp, each bounded: a wait that reaches its limit moves on.
@@ -46,7 +50,7 @@ Json drive(const Options& o, Mode& mode, core::IoPool& pool, Coordinator& coordi
     mode.start_measure();
     timed_out |= !wait_until([&] { return mode.measure_settled(); }, deadline);
     const auto hold_until = seconds_from_now(mode.measure_hold_s());
-    wait_until([] { return false; }, hold_until);
+    wait_until([&] { return mode.measure_over(); }, hold_until);
     timed_out |= Clock::now() >= deadline;
     mode.stop_measure();
     // The server's end sample comes after the drain: the replies/deliveries still under way
@@ -74,8 +78,10 @@ Json drive(const Options& o, Mode& mode, core::IoPool& pool, Coordinator& coordi
 int run_process(const Options& o) {
     const auto limit = platform::raise_open_file_limit();
     Target target;
+    std::unique_ptr<TlsClient> tls;
     try {
         target = make_target(o.servers, o.sources);
+        if (o.tls) tls = std::make_unique<TlsClient>(o, target);
     } catch (const std::exception& e) {
         std::cerr << "hiconn-load: " << e.what() << "\n";
         return 2;
@@ -86,7 +92,7 @@ int run_process(const Options& o) {
                   << "open-file limit (" << limit.soft << "): use --procs\n";
 
     core::IoPool pool(o.threads);
-    auto mode = make_mode(o, pool, target);
+    auto mode = make_mode(o, pool, target, tls.get());
     pool.start();
     Json raw = drive(o, *mode, pool, *coordinator);
     raw["max"]["fd_limit"] = static_cast<double>(limit.soft);

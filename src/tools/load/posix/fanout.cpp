@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -51,6 +52,7 @@ Options worker_options(const Options& o, std::size_t i) {
     w.total_connections = o.connections;
     w.total_senders = o.senders;
     w.senders = share(o.senders, i, o.procs);
+    w.max_handshakes = std::max<std::uint64_t>(1, share(o.max_handshakes, i, o.procs));
     w.connect_rate = o.connect_rate / static_cast<double>(o.procs);
     if (o.mode == "chat")
         w.rate = o.senders ? o.rate * static_cast<double>(w.senders) / static_cast<double>(o.senders) : 0;

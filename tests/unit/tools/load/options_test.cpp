@@ -43,6 +43,9 @@ void check_same(const Options& a, const Options& b) {
     CHECK(a.senders == b.senders);
     CHECK(a.nick_prefix == b.nick_prefix);
     CHECK(a.password == b.password);
+    CHECK(a.tls == b.tls);
+    CHECK(a.tls_ca == b.tls_ca);
+    CHECK(a.max_handshakes == b.max_handshakes);
     CHECK(a.worker == b.worker);
     CHECK(a.proc_index == b.proc_index);
     CHECK(a.proc_count == b.proc_count);
@@ -63,6 +66,8 @@ TEST_CASE("load options: defaults and --port", "[load][options]") {
     CHECK(o.total_senders == o.senders);
     CHECK(o.progress);
     CHECK_FALSE(o.worker);
+    CHECK_FALSE(o.tls);  // plain TCP unless asked
+    CHECK(o.tls_ca.empty());
     const Options v6 = parse({"connect", "--host", "::1", "-p", "7001"});
     CHECK(v6.servers == std::vector<std::string>{"[::1]:7001"});
 }
@@ -119,6 +124,56 @@ TEST_CASE("load options: to_args round-trips everything (worker processes)", "[l
     Options echo = parse({"echo", "-p", "7000", "--size", "1000", "--depth", "8", "--seed", "18446744073709551615"});
     check_same(echo, parse(hiconn::load::to_args(echo)));
     CHECK(echo.seed == 18446744073709551615ull);
+}
+
+TEST_CASE("load options: TLS", "[load][options]") {
+    for (const char* mode : {"connect", "echo", "chat"}) {
+        INFO(mode);
+        const Options o = parse({mode, "-p", "7000", "--tls"});
+        CHECK(o.mode == mode);
+        CHECK(o.tls);
+        CHECK(o.tls_ca.empty());  // no certificate check by default
+    }
+    const Options ca = parse({"echo", "-p", "7000", "--tls-ca", "ca.pem"});
+    CHECK(ca.tls);  // --tls-ca implies --tls
+    CHECK(ca.tls_ca == "ca.pem");
+
+    const Options h = parse({"handshake", "-p", "7000", "-c", "20", "-d", "3"});
+    CHECK(h.mode == "handshake");
+    CHECK(h.tls);  // handshake implies --tls
+    CHECK(h.connections == 20);
+    CHECK(h.duration_s == 3);
+    CHECK(h.max_handshakes == 1000000);  // bounded by default
+    CHECK(parse({"handshake", "-p", "7000", "--max-handshakes", "500"}).max_handshakes == 500);
+}
+
+TEST_CASE("load options: to_args round-trips the TLS options", "[load][options]") {
+    Options plain = parse({"connect", "-p", "7000"});
+    check_same(plain, parse(hiconn::load::to_args(plain)));
+    CHECK_FALSE(parse(hiconn::load::to_args(plain)).tls);
+
+    Options tls = parse({"chat", "-p", "6697", "--tls-ca", "/tmp/ca.pem", "-c", "10", "--senders", "2"});
+    check_same(tls, parse(hiconn::load::to_args(tls)));
+
+    Options worker = parse({"echo", "--servers", "127.0.0.1:6697,[::1]:6698", "-c", "8", "--tls"});
+    worker.worker = true;
+    worker.progress = false;
+    worker.proc_index = 1;
+    worker.proc_count = 2;
+    worker.connections = 4;
+    const Options back = parse(hiconn::load::to_args(worker));
+    check_same(worker, back);
+    CHECK(back.tls);
+
+    Options h = parse({"handshake", "-p", "6697", "-c", "8", "--max-handshakes", "77"});
+    h.worker = true;
+    h.progress = false;
+    h.connections = 4;
+    h.max_handshakes = 39;  // a worker's share
+    const Options hb = parse(hiconn::load::to_args(h));
+    check_same(h, hb);
+    CHECK(hb.max_handshakes == 39);
+    CHECK(hb.tls);
 }
 
 TEST_CASE("load options: a worker's global index", "[load][options]") {

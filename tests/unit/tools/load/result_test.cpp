@@ -126,6 +126,31 @@ TEST_CASE("result: connect mode names why it stopped", "[load][result]") {
     CHECK(hiconn::load::finalize(raw, nullptr, 1, 1).at("stop_reason") == "done");
 }
 
+TEST_CASE("result: handshake mode: handshakes/s, CPU per handshake, no RSS per connection", "[load][result]") {
+    auto raw_handshake = [](std::uint64_t in_window, std::uint64_t all, std::uint64_t failed) {
+        return Json{{"mode", "handshake"},
+                    {"counters", {{"handshakes", in_window}, {"handshakes_completed", all}, {"failed", failed},
+                                  {"close_errors", 0}, {"clients", 10}, {"attempts", all + failed}}},
+                    {"errors", Json::object()},
+                    {"max", {{"measured_s", 4.0}}},
+                    {"latency", hiconn::load::Histogram().to_json()},
+                    {"stop_reason", ""},
+                    {"timed_out", false}};
+    };
+    const Json raw = hiconn::load::merge_raw({raw_handshake(1500, 1600, 0), raw_handshake(500, 500, 0)});
+    auto sample = [](double rss, double cpu) { return Json{{"ok", true}, {"rss_bytes", rss}, {"cpu_s", cpu}}; };
+    const Json server = {{"start", sample(1e6, 1.0)}, {"ready", sample(1e6, 1.0)}, {"end", sample(2e6, 3.1)}};
+    const Json r = hiconn::load::finalize(raw, server, 2, 1);
+    CHECK(r.at("ok") == true);
+    CHECK(r.at("handshakes") == 2000);
+    CHECK(r.at("handshakes_per_s") == 500.0);                // 2000 in the 4 s phase
+    CHECK(r.at("server_cpu_us_per_handshake") == Approx(1000.0));  // 2.1 s over 2100 completed
+    CHECK(r.at("server_rss_end") == 2e6);
+    CHECK_FALSE(r.contains("server_rss_per_conn"));          // nothing held
+    CHECK(hiconn::load::finalize(hiconn::load::merge_raw({raw_handshake(10, 10, 1)}), nullptr, 1, 1).at("ok") == false);
+    CHECK(hiconn::load::finalize(hiconn::load::merge_raw({raw_handshake(0, 0, 0)}), nullptr, 1, 1).at("ok") == false);
+}
+
 TEST_CASE("result: chat mode counts losses, per server too", "[load][result]") {
     Json raw = {{"mode", "chat"},
                 {"counters", {{"registered", 60}, {"sent", 100}, {"expected", 900}, {"received", 890},
