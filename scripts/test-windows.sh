@@ -214,6 +214,7 @@ integration_under_wine() {
 }
 integration_under_wine echo "$ROOT"/tests/integration/test_echo*.py
 integration_under_wine chat "$ROOT"/tests/integration/test_chat*.py
+integration_under_wine "TLS (echo and chat)" "$ROOT"/tests/integration/test_tls*.py
 integration_under_wine "load tool (hiconn-load.exe)" "$ROOT"/tests/integration/test_load_tool.py
 
 # --- 2c. federation: a Windows node and a Linux node of one network -----------------------

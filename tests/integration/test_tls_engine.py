@@ -3,8 +3,10 @@ that never reads is closed by the send stall, and certificate reloads under load
 open session."""
 import json
 import os
+import select
 import shutil
 import signal
+import ssl
 import threading
 import time
 
@@ -38,15 +40,35 @@ def stats(server):
     return json.loads(body)
 
 
-def read_all(sock, n, timeout=30.0):
-    sock.settimeout(timeout)
-    chunks, got = [], 0
-    while got < n:
-        b = sock.recv(min(1 << 20, n - got))
-        assert b, f"EOF after {got} of {n} bytes"
-        chunks.append(b)
-        got += len(b)
-    return b"".join(chunks)
+def exchange(sock, payload, send_only_s=0.0, timeout=60.0):
+    """Sends `payload` and reads as many bytes back, in one thread: an SSL socket must not be
+    read and written from two threads at once (OpenSSL's SSL object is not thread safe). For
+    the first `send_only_s` seconds it only sends (the server's send queue fills up)."""
+    sock.setblocking(False)
+    retry = (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError)
+    start = time.monotonic()
+    sent, got = 0, bytearray()
+    while len(got) < len(payload):
+        assert time.monotonic() - start < timeout, f"{len(got)} of {len(payload)} bytes back"
+        moved = False
+        if sent < len(payload):
+            try:  # a retry after want-write sends the same bytes, as OpenSSL requires
+                sent += sock.send(payload[sent:sent + 65536])
+                moved = True
+            except retry:
+                pass
+        if time.monotonic() - start >= send_only_s:
+            try:
+                b = sock.recv(1 << 20)
+                assert b, f"EOF after {len(got)} of {len(payload)} bytes"
+                got += b
+                moved = True
+            except retry:
+                pass
+        if not moved:
+            select.select([sock], [sock] if sent < len(payload) else [], [], 0.05)
+    sock.setblocking(True)
+    return bytes(got)
 
 
 def test_back_pressure_over_tls_loses_nothing(pki, tmp_path):
@@ -56,12 +78,8 @@ def test_back_pressure_over_tls_loses_nothing(pki, tmp_path):
     with admin_server(config=config) as server:
         s = tls_connect(server.port, pki.ca_cert)
         payload = os.urandom(6 * 1024 * 1024)
-        sender = threading.Thread(target=s.sendall, args=(payload,), daemon=True)
-        sender.start()
-        time.sleep(1)  # the queue fills: reading pauses while the client reads nothing
-        assert read_all(s, len(payload)) == payload
-        sender.join(timeout=30)
-        assert not sender.is_alive()
+        # For a second the client reads nothing: the queue fills and the server stops reading.
+        assert exchange(s, payload, send_only_s=1.0) == payload
         wait_until(lambda: stats(server)["send_queue_bytes"] == 0, what="the send queues to drain")
         s.close()
 
@@ -75,10 +93,7 @@ def test_send_limiter_over_tls_serves_every_connection(pki, tmp_path):
         def client(i):
             s = tls_connect(server.port, pki.ca_cert)
             payload = os.urandom(256 * 1024)
-            t = threading.Thread(target=s.sendall, args=(payload,), daemon=True)
-            t.start()
-            results[i] = read_all(s, len(payload)) == payload
-            t.join(timeout=30)
+            results[i] = exchange(s, payload) == payload
             s.close()
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(40)]
