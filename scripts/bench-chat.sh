@@ -18,6 +18,11 @@
 # hiconn runs twice when BENCH_SERVERS says so: "hiconn" with config/chat.json (as shipped:
 # send.coalesce_ms 10, zero-byte receives) and "hiconn-defaults", `--workload chat` and no
 # config file (the built-in defaults: no write coalescing); both with the same overrides.
+# tls (hiconn and InspIRCd with its ssl_gnutls module; a throw-away certificate made with the
+# openssl command in the temp dir): 2,000 registered idle clients over TLS, and the same over
+# plain TCP, each on a fresh server (server RSS per client; the difference is what TLS costs),
+# and full TLS handshakes per second (hiconn-load handshake, 32 clients in a connect /
+# handshake / close_notify loop; server CPU per handshake).
 # Every server gets its own config in a temp dir, listens on a free loopback port, has its
 # connection throttles, per-IP limits and flood limits relaxed, and is stopped by PID.
 # Registration is paced per server: ngircd listens with a backlog of 10 (at most 8
@@ -27,7 +32,8 @@
 # Environment: HICONN_BIN / HICONN_LOAD_BIN (skip the build), BENCH_SERVERS (default
 # "hiconn ngircd inspircd"; also "hiconn-defaults"), BENCH_DURATION (s per step, default 5),
 # BENCH_SERVER_THREADS (hiconn's I/O threads, default 1 -- ngircd and InspIRCd are
-# single-threaded), BENCH_CASES (default "idle fanout-a fanout-b"), BENCH_P99_LIMIT_US
+# single-threaded), BENCH_CASES (default "idle fanout-a fanout-b tls"),
+# BENCH_TLS_KEY (the certificate's key: "rsa:2048", the default, or "ec" for P-256), BENCH_P99_LIMIT_US
 # (default 100000: a step with a higher p99 ends the ramp), BENCH_SYSCALLS (default 1; 0:
 # no perf/strace), BENCH_OUT (raw RESULT lines), BENCH_REPORT_ONLY=1 (measure nothing: print
 # the table from the RESULT files already in BENCH_OUT).
@@ -37,7 +43,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${BENCH_DURATION:-5}
 SERVER_THREADS=${BENCH_SERVER_THREADS:-1}
 SERVERS=${BENCH_SERVERS:-"hiconn ngircd inspircd"}
-CASES=${BENCH_CASES:-"idle fanout-a fanout-b"}
+CASES=${BENCH_CASES:-"idle fanout-a fanout-b tls"}
+TLS_KEY=${BENCH_TLS_KEY:-rsa:2048}
 P99_LIMIT_US=${BENCH_P99_LIMIT_US:-100000}
 COUNT_SYSCALLS=${BENCH_SYSCALLS:-1}
 SYSCALL_EVENTS=syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,raw_syscalls:sys_enter
@@ -110,6 +117,27 @@ if [ "$COUNT_SYSCALLS" = 1 ] && [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     fi
 fi
 
+# --- TLS: a throw-away certificate; hiconn's chat config with a tls section ------------------
+TLS_DIR=$WORK/tls
+case " $CASES " in *" tls "*)
+    if [ -n "${BENCH_REPORT_ONLY:-}" ]; then :
+    elif ! command -v openssl >/dev/null; then
+        log "MISSING: the openssl command (apt-get install openssl): no TLS case"; CASES=${CASES//tls/}
+    else
+        mkdir -p "$TLS_DIR"
+        if [ "$TLS_KEY" = ec ]; then keyopt=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1); else keyopt=(-newkey "$TLS_KEY"); fi
+        openssl req -x509 "${keyopt[@]}" -nodes -days 2 -subj "/CN=127.0.0.1" \
+            -addext "subjectAltName=IP:127.0.0.1" -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>/dev/null
+        /usr/bin/python3 - "$ROOT/config/chat.json" "$TLS_DIR/chat.json" <<'EOF'
+import json, sys
+cfg = json.load(open(sys.argv[1]))
+cfg.pop("$schema", None)
+cfg["tls"] = {"certificate": "cert.pem", "private_key": "key.pem"}  # relative to the config
+json.dump(cfg, open(sys.argv[2], "w"), indent=2)
+EOF
+    fi ;;
+esac
+
 # --- servers -----------------------------------------------------------------------------
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -146,7 +174,7 @@ write_ngircd_conf() {  # dir port
 EOF
 }
 
-write_inspircd_conf() {  # dir port
+write_inspircd_conf() {  # dir port [tls-port]
     echo "bench" >"$1/motd.txt"
     cat >"$1/inspircd.conf" <<EOF
 <server name="irc.bench.local" description="hiconn bench" network="bench">
@@ -166,18 +194,34 @@ write_inspircd_conf() {  # dir port
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="$1/ircd.log">
 <pid file="$1/inspircd.pid">
 EOF
+    [ -n "${3:-}" ] || return 0
+    # TLS through ssl_gnutls (Debian's module), the certificate of TLS_DIR; GnuTLS' default
+    # priorities (hiconn: OpenSSL's defaults)
+    cat >>"$1/inspircd.conf" <<EOF
+<module name="ssl_gnutls">
+<sslprofile name="bench" provider="gnutls" certfile="$TLS_DIR/cert.pem" keyfile="$TLS_DIR/key.pem"
+            priority="NORMAL" requestclientcert="no" hash="sha256">
+<bind address="127.0.0.1" port="$3" type="clients" sslprofile="bench">
+EOF
 }
 
-# start_server NAME -> SERVER_PID, PORT, PACE (hiconn-load registration pacing flags),
+# start_server NAME [tls] -> SERVER_PID, PORT, PACE (hiconn-load registration pacing flags),
 # SOURCES (client addresses of its own: every step re-registers thousands of clients, and
-# the previous steps' ports linger in TIME_WAIT)
+# the previous steps' ports linger in TIME_WAIT); with "tls" also a TLS listener on TLS_PORT
+# (hiconn and inspircd only)
 start_server() {
     PORT=$(free_port)
-    local dir="$WORK/$1"
+    TLS_PORT=""
+    local dir="$WORK/$1" config="$ROOT/config/chat.json" listen=()
+    if [ "${2:-}" = tls ]; then
+        TLS_PORT=$(free_port)
+        config=$TLS_DIR/chat.json
+        listen=(--listen "tls://127.0.0.1:$TLS_PORT")
+    fi
     mkdir -p "$dir"
     case $1 in
         hiconn)
-            "$HICONN_BIN" run --config "$ROOT/config/chat.json" --listen "127.0.0.1:$PORT" \
+            "$HICONN_BIN" run --config "$config" --listen "127.0.0.1:$PORT" "${listen[@]}" \
                 --threads "$SERVER_THREADS" --set limits.max_connections=19500 \
                 --set chat.flood.messages_per_second=100000 --set chat.flood.burst=100000 \
                 --set chat.flood.max_queued=100000 --set limits.max_send_queue_bytes=67108864 \
@@ -195,19 +239,24 @@ start_server() {
             ngircd -n -f "$dir/ngircd.conf" >"$dir/out.log" 2>&1 &
             PACE="--concurrency 8"; SOURCES=127.0.2.1,127.0.2.2,127.0.2.3,127.0.2.4 ;;
         inspircd)
-            write_inspircd_conf "$dir" "$PORT"
-            inspircd --config "$dir/inspircd.conf" --nofork --nopid --runasroot >"$dir/out.log" 2>&1 &
+            write_inspircd_conf "$dir" "$PORT" "$TLS_PORT"
+            # no core file: InspIRCd 3.15 with ssl_gnutls crashes on its way out (after unloading
+            # the module, at SIGTERM); the measurements are taken before
+            (ulimit -c 0; exec inspircd --config "$dir/inspircd.conf" --nofork --nopid --runasroot) >"$dir/out.log" 2>&1 &
             PACE="--concurrency 5000 --register-rate 2500"; SOURCES=127.0.3.1,127.0.3.2,127.0.3.3,127.0.3.4 ;;
     esac
     SERVER_PID=$!
-    wait_listening "$PORT"
+    wait_listening "$PORT" || return 1
+    [ -z "$TLS_PORT" ] || wait_listening "$TLS_PORT"
 }
 
-# chat_run FILE args...: one hiconn-load chat run against the running server
+# chat_run FILE args...: one hiconn-load chat run against the running server (on LOAD_PORT
+# when set, else PORT; LOAD_MODE instead of chat, LOAD_SOURCES instead of SOURCES)
 chat_run() {
     local file=$1; shift
     # shellcheck disable=SC2086
-    timeout 420 "$HICONN_LOAD_BIN" chat --port "$PORT" --server-pid "$SERVER_PID" $PACE --sources "$SOURCES" \
+    timeout 420 "$HICONN_LOAD_BIN" "${LOAD_MODE:-chat}" --port "${LOAD_PORT:-$PORT}" --server-pid "$SERVER_PID" \
+        $PACE --sources "${LOAD_SOURCES:-$SOURCES}" \
         --connect-timeout 60 --timeout 400 --threads 2 --no-progress "$@" >"$file" 2>"$file.err" || true
     if ! grep -q '^RESULT' "$file"; then log "no RESULT in $file ($(tail -1 "$file.err"))"; return 1; fi
 }
@@ -294,6 +343,32 @@ ramp() {
     done
 }
 
+# tls_cases SERVER: 2,000 idle clients over TLS, then over plain TCP, then handshakes/s,
+# each on a fresh server. Every server registers at the same pace here, at most 200 in
+# flight (1,000 new per second): a handshake's buffers are freed once it is done, but the heap
+# they grew stays in RSS, so the in-flight count would otherwise weigh on the per-client figure.
+TLS_PACE="--concurrency 200 --register-rate 1000"
+tls_cases() {
+    local server=$1 hs_sources
+    case $server in
+        hiconn) hs_sources=127.0.5.1,127.0.5.2 ;;
+        inspircd) hs_sources=127.0.6.1,127.0.6.2 ;;
+        *) log "tls / $server: no TLS listener configured for it here -- skipped"; return 0 ;;
+    esac
+    stop_server; start_server "$server" tls || { log "tls / $server: did not start (see $WORK/$server/out.log)"; return 0; }
+    log "tls / $server: 2,000 registered idle clients over TLS (port $TLS_PORT)"
+    PACE=$TLS_PACE LOAD_PORT=$TLS_PORT chat_run "$OUT/tls-idle.$server" --tls -c 2000 --channels 134 \
+        --senders 0 -d 3 --nick-prefix "ti" || true
+    stop_server; start_server "$server" || return 0
+    log "tls / $server: 2,000 registered idle clients over plain TCP"
+    PACE=$TLS_PACE chat_run "$OUT/tls-idle-plain.$server" -c 2000 --channels 134 --senders 0 -d 3 \
+        --nick-prefix "pi" || true
+    stop_server; start_server "$server" tls || return 0
+    log "tls / $server: full TLS handshakes, 32 clients for ${DURATION} s"
+    LOAD_MODE=handshake LOAD_PORT=$TLS_PORT LOAD_SOURCES=$hs_sources PACE="" chat_run "$OUT/tls-handshake.$server" \
+        -c 32 -d "$DURATION" --drain 5 || true
+}
+
 RATES_A="1000 2000 4000 8000 16000 24000 32000"
 RATES_B="1000 4000 8000 24000"
 [ -z "${BENCH_REPORT_ONLY:-}" ] || SERVERS_TO_RUN=""
@@ -309,6 +384,7 @@ for server in ${SERVERS_TO_RUN-$SERVERS}; do
                 ;;
             fanout-a) ramp fanout-a "$server" 2000 20 50 $RATES_A ;;
             fanout-b) ramp fanout-b "$server" 10000 1000 1000 $RATES_B ;;
+            tls) tls_cases "$server" ;;
         esac
     done
     stop_server
@@ -354,6 +430,27 @@ for s in servers:
         if idle["registered"]:
             rows.setdefault("idle: server CPU us per registration", {})[s] = \
                 idle.get("server_cpu_setup_s", 0) * 1e6 / idle["registered"]
+    # tls: 2,000 idle registered clients over TLS and over plain TCP (fresh servers), handshakes
+    tls_idle, plain_idle = load(os.path.join(out, f"tls-idle.{s}")), load(os.path.join(out, f"tls-idle-plain.{s}"))
+    if tls_idle:
+        rows.setdefault("tls: idle TLS clients registered (of 2,000)", {})[s] = tls_idle["registered"]
+        rows.setdefault("tls: server RSS bytes/idle TLS client", {})[s] = tls_idle.get("server_rss_per_client")
+    if plain_idle:
+        rows.setdefault("tls: server RSS bytes/idle plain client (2,000)", {})[s] = plain_idle.get("server_rss_per_client")
+    if tls_idle and plain_idle and tls_idle.get("server_rss_per_client") is not None \
+            and plain_idle.get("server_rss_per_client") is not None:
+        rows.setdefault("tls: RSS bytes TLS adds per idle client", {})[s] = \
+            tls_idle["server_rss_per_client"] - plain_idle["server_rss_per_client"]
+    if tls_idle and tls_idle["registered"]:
+        rows.setdefault("tls: server CPU us per TLS registration", {})[s] = \
+            tls_idle.get("server_cpu_setup_s", 0) * 1e6 / tls_idle["registered"]
+    hs = load(os.path.join(out, f"tls-handshake.{s}"))
+    if hs:
+        rows.setdefault("tls: full handshakes/s (32 clients)", {})[s] = hs.get("handshakes_per_s")
+        rows.setdefault("tls: server CPU us/handshake", {})[s] = hs.get("server_cpu_us_per_handshake")
+        rows.setdefault("tls: handshake p99 latency us", {})[s] = hs["latency_us"]["p99"]
+        if hs.get("failed") or hs.get("errors"):
+            print(f"tls handshake {s}: failed {hs.get('failed')}, errors {hs.get('errors')}")
     for case in ("fanout-a", "fanout-b"):
         steps = sorted(((int(p.rsplit(".", 1)[1]), load(p)) for p in glob.glob(os.path.join(out, f"{case}.{s}.*"))
                         if p.rsplit(".", 1)[1].isdigit()), key=lambda x: x[0])
@@ -418,5 +515,8 @@ if "hiconn-defaults" in servers:
     print("\nhiconn = config/chat.json (send.coalesce_ms 10); hiconn-dflt = --workload chat, no config file"
           " (built-in defaults: no coalescing); the ratios are hiconn's.")
 print("write calls = write + writev + sendto + sendmsg, counted by perf stat over the measured window")
+if any(k.startswith("tls:") for k in rows):
+    print("tls: RSS per client = (RSS once registered - RSS before) / registered, 2,000 idle clients, each run on a"
+          " fresh server; TLS adds = TLS run - plain run")
 print(f"\nraw RESULT lines: {out}")
 EOF

@@ -73,8 +73,10 @@ void TlsClient::report_first(TlsStream& stream) {
     if (reported_.exchange(true)) return;
     SSL* s = stream.native_handle();
     X509* cert = SSL_get1_peer_certificate(s);
+    const char* group = SSL_group_to_name(s, static_cast<int>(SSL_get_negotiated_group(s)));
     const std::string line = std::string("hiconn-load: TLS: ") + SSL_get_version(s) + " " +
-                             SSL_CIPHER_get_name(SSL_get_current_cipher(s)) + ", server certificate " +
+                             SSL_CIPHER_get_name(SSL_get_current_cipher(s)) + " " + (group ? group : "?") +
+                             ", server certificate " +
                              subject_cn(cert) + (verify_ ? " (verified)" : " (not verified)") + "\n";
     if (cert) X509_free(cert);
     std::fputs(line.c_str(), stderr);

@@ -34,7 +34,7 @@ public:
     /// with --tls-ca.
     void prepare(TlsStream& stream, std::size_t server);
     /// Once per process, on stderr: what the first completed handshake negotiated
-    /// ("TLSv1.3 TLS_AES_256_GCM_SHA384, server certificate CN=... (not verified)").
+    /// ("TLSv1.3 TLS_AES_256_GCM_SHA384 x25519, server certificate CN=... (not verified)").
     void report_first(TlsStream& stream);
     bool verifies() const { return verify_; }
 
