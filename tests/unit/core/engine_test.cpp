@@ -76,12 +76,14 @@ struct Client {
 
     void write(const std::string& bytes) { asio::write(socket, asio::buffer(bytes)); }
 
-    /// Up to `n` bytes, or fewer at EOF; gives up after `limit`.
-    std::string read(std::size_t n, std::chrono::milliseconds limit = 10s) {
+    /// Up to `n` bytes, or fewer at EOF; gives up after `limit`. With `send`, writes it at the
+    /// same time, on the same thread (an Asio socket must not be used from two threads).
+    std::string read(std::size_t n, std::chrono::milliseconds limit = 10s, const std::string* send = nullptr) {
         std::string out(n, '\0');
         std::size_t got = 0;
         bool finished = false;
         io.restart();
+        if (send) asio::async_write(socket, asio::buffer(*send), [](const boost::system::error_code&, std::size_t) {});
         asio::async_read(socket, asio::buffer(out), [&](const boost::system::error_code&, std::size_t bytes) {
             got = bytes;
             finished = true;
@@ -131,9 +133,7 @@ TEST_CASE("engine: echo over loopback is byte-exact and counted", "[engine]") {
     Engine engine(echo, test_settings());
     Client client(engine.endpoint());
     const std::string payload = pattern(300'000);  // past the 64 KiB buffer and one wake-up's reads
-    std::thread writer([&] { client.write(payload); });
-    const std::string back = client.read(payload.size());
-    writer.join();
+    const std::string back = client.read(payload.size(), 10s, &payload);
     CHECK(back == payload);
     CHECK(wait_until([&] { return engine.stats().bytes_out == payload.size(); }));
     CHECK(engine.stats().bytes_in == payload.size());
