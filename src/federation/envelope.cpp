@@ -1,5 +1,7 @@
 #include "federation/envelope.hpp"
 
+#include <algorithm>
+
 namespace hiconn::federation {
 
 bool valid_node_name(std::string_view name) {
@@ -12,9 +14,36 @@ bool valid_node_name(std::string_view name) {
     return true;
 }
 
+namespace {
+/// The deepest [ / { nesting outside strings, in one pass, stopping past `limit`.
+std::size_t nesting_depth(std::string_view text, std::size_t limit) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+            if (deepest > limit) break;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+}  // namespace
+
 std::optional<Envelope> decode(std::string_view payload, std::string& error) {
     if (payload.size() > max_payload_bytes) {
         error = "payload of " + std::to_string(payload.size()) + " bytes is too large";
+        return std::nullopt;
+    }
+    if (nesting_depth(payload, max_payload_depth) > max_payload_depth) {
+        error = "nested deeper than " + std::to_string(max_payload_depth) + " levels";
         return std::nullopt;
     }
     Json body = Json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);

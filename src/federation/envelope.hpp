@@ -29,8 +29,13 @@ struct Envelope {
 /// Largest payload accepted from Redis (a burst of 12,500 users is ~2 MB).
 constexpr std::size_t max_payload_bytes = 32 * 1024 * 1024;
 
+/// Deepest nesting of arrays and objects accepted. Events are a few levels deep; deeper is
+/// garbage, and 100,000 levels took a sanitizer build seconds to parse, long enough for the
+/// node's I/O thread to miss its heartbeat.
+constexpr std::size_t max_payload_depth = 32;
+
 /// The frame, or nullopt with `error` set (not JSON, not an object, a field missing or of
-/// the wrong type, a name that is not a node name, too large).
+/// the wrong type, a name that is not a node name, too large, nested too deep).
 std::optional<Envelope> decode(std::string_view payload, std::string& error);
 
 /// `body` (an object) with the frame's fields set, as compact JSON.

@@ -181,6 +181,22 @@ TEST_CASE("envelope: decode refuses a payload that is too large", "[federation][
     CHECK(error.find("too large") != std::string::npos);
 }
 
+TEST_CASE("envelope: decode refuses deep nesting before parsing it", "[federation][envelope]") {
+    std::string error;
+    CHECK_FALSE(decode(std::string(100000, '[') + std::string(100000, ']'), error));
+    CHECK(error == "nested deeper than 32 levels");
+    CHECK_FALSE(decode(std::string(100000, '['), error));
+    std::string nested = R"({"n":"irc1.test","i":"a1","s":1,"t":"x","d":)";
+    for (int i = 0; i < 31; ++i) nested += '[';  // 32 levels with the outer object
+    nested += "1";
+    for (int i = 0; i < 31; ++i) nested += ']';
+    nested += "}";
+    CHECK(decode(nested, error));
+    // Brackets inside strings are text, not nesting.
+    const std::string text = R"({"n":"irc1.test","i":"a1","s":1,"t":"x","x":")" + std::string(100, '[') + R"(\"["})";
+    CHECK(decode(text, error));
+}
+
 TEST_CASE("envelope: encode and decode round trip", "[federation][envelope]") {
     Json body{{"u", 42}, {"nick", "alice"}, {"x", "h\xc3\xa9llo \"quoted\" \\ back"}, {"p", Json::array({"a", 1})},
               {"nested", Json{{"k", Json::array()}}}, {"flag", true}};
