@@ -4,6 +4,8 @@
 import os
 import socket
 import ssl
+import subprocess
+import tempfile
 import time
 
 from hiconn_harness import Server, raise_nofile  # noqa: F401 (re-exported)
@@ -166,3 +168,45 @@ def registered(port, nick, **kw):
 
 def count(lines, text):
     return sum(1 for l in lines if text in l)
+
+
+class Irssi:
+    """irssi headless in a private tmux server, logging every window to files under its own
+    home. Use as a context manager; `args` go on irssi's command line (e.g. --connect=...)."""
+
+    def __init__(self, nick, real_name, args=""):
+        self._home = tempfile.TemporaryDirectory(prefix="hiconn-irssi-")
+        home = self.home = self._home.name
+        with open(os.path.join(home, "config"), "w") as f:
+            f.write('settings = {\n'
+                    f'  core = {{ real_name = "{real_name}"; user_name = "{nick}"; nick = "{nick}"; }};\n'
+                    '  "fe-common/core" = { autolog = "yes"; autolog_level = "all"; '
+                    f'autolog_path = "{home}/logs/$0.log"; }};\n'
+                    '};\n')
+        self._tmux = ["tmux", "-L", f"hiconn-irssi-{os.getpid()}-{nick}", "-f", "/dev/null"]
+        subprocess.run(self._tmux + ["new-session", "-d", "-s", "irssi", "-x", "200", "-y", "48",
+                                     f"TERM=screen irssi --home={home} {args}"], check=True)
+
+    def keys(self, text):
+        """Types `text` and Enter."""
+        subprocess.run(self._tmux + ["send-keys", "-t", "irssi", "-l", text], check=True)
+        subprocess.run(self._tmux + ["send-keys", "-t", "irssi", "Enter"], check=True)
+
+    def screen_and_log(self):
+        """What the screen shows now, followed by every window's log so far."""
+        shot = subprocess.run(self._tmux + ["capture-pane", "-p", "-t", "irssi"], capture_output=True,
+                              text=True).stdout
+        log = ""
+        logs = os.path.join(self.home, "logs")
+        if os.path.isdir(logs):
+            for name in os.listdir(logs):
+                with open(os.path.join(logs, name), errors="replace") as f:
+                    log += f.read()
+        return shot + log
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(self._tmux + ["kill-server"], capture_output=True)
+        self._home.cleanup()

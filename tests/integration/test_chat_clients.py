@@ -1,14 +1,11 @@
 """Real IRC client software against the chat workload: the python3-irc library, and
 irssi running headless inside tmux. Each side checks what the other sees."""
-import os
 import shutil
-import subprocess
-import tempfile
 import time
 
 import pytest
 
-from chat_helpers import Client, chat_server
+from chat_helpers import Client, Irssi, chat_server
 
 irc_client = pytest.importorskip("irc.client")
 
@@ -90,65 +87,36 @@ def test_python_irc_library():
 
 @pytest.mark.skipif(not (shutil.which("irssi") and shutil.which("tmux")), reason="needs irssi and tmux")
 def test_irssi_in_tmux():
-    with chat_server() as server, tempfile.TemporaryDirectory(prefix="hiconn-irssi-") as home:
-        with open(os.path.join(home, "config"), "w") as f:
-            f.write('settings = {\n'
-                    '  core = { real_name = "Irssi Test"; user_name = "irs"; nick = "irs"; };\n'
-                    '  "fe-common/core" = { autolog = "yes"; autolog_level = "all"; '
-                    f'autolog_path = "{home}/logs/$0.log"; }};\n'
-                    '};\n')
-        tmux = ["tmux", "-L", f"hiconn-test-{os.getpid()}", "-f", "/dev/null"]
-        session = "irssi"
-        subprocess.run(tmux + ["new-session", "-d", "-s", session, "-x", "160", "-y", "48",
-                               f"TERM=screen irssi --home={home} --connect=127.0.0.1 "
-                               f"--port={server.port} --nick=irs"], check=True)
+    with chat_server() as server, \
+            Irssi("irs", "Irssi Test", f"--connect=127.0.0.1 --port={server.port} --nick=irs") as irssi:
+        obs = Client(server.port)
+        obs.register("obs")
+        # irssi is registered once the server knows its nick.
+        wait_for(lambda: "irs" in obs.command("ISON irs")[0].split(":")[-1].split(), "irssi to register")
 
-        def keys(text):
-            subprocess.run(tmux + ["send-keys", "-t", session, "-l", text], check=True)
-            subprocess.run(tmux + ["send-keys", "-t", session, "Enter"], check=True)
+        irssi.keys("/join #irs")
+        # irssi sets itself +i, so NAMES from outside would not show it: ask WHOIS.
+        wait_for(lambda: any(" 319 obs irs :@#irs" in l for l in obs.command("WHOIS irs")),
+                 "irssi to create #irs")
+        user = next(l for l in obs.command("WHOIS irs") if " 311 " in l).split()[4].lstrip("~")
+        obs.command("JOIN #irs")
+        wait_for(lambda: "obs" in irssi.screen_and_log(), "irssi to see obs join")
 
-        def screen_and_log():
-            shot = subprocess.run(tmux + ["capture-pane", "-p", "-t", session], capture_output=True,
-                                  text=True).stdout
-            log = ""
-            logs = os.path.join(home, "logs")
-            if os.path.isdir(logs):
-                for name in os.listdir(logs):
-                    with open(os.path.join(logs, name), errors="replace") as f:
-                        log += f.read()
-            return shot + log
+        obs.send("PRIVMSG #irs :hello irssi from obs")
+        wait_for(lambda: "hello irssi from obs" in irssi.screen_and_log(), "irssi to show the message")
 
-        try:
-            obs = Client(server.port)
-            obs.register("obs")
-            # irssi is registered once the server knows its nick.
-            wait_for(lambda: "irs" in obs.command("ISON irs")[0].split(":")[-1].split(), "irssi to register")
+        irssi.keys("hello obs from irssi")
+        obs.expect(f":irs!~{user}@127.0.0.1 PRIVMSG #irs :hello obs from irssi")
 
-            keys("/join #irs")
-            # irssi sets itself +i, so NAMES from outside would not show it: ask WHOIS.
-            wait_for(lambda: any(" 319 obs irs :@#irs" in l for l in obs.command("WHOIS irs")),
-                     "irssi to create #irs")
-            user = next(l for l in obs.command("WHOIS irs") if " 311 " in l).split()[4].lstrip("~")
-            obs.command("JOIN #irs")
-            wait_for(lambda: "obs" in screen_and_log(), "irssi to see obs join")
+        irssi.keys("/topic #irs set by irssi")
+        obs.expect(f":irs!~{user}@127.0.0.1 TOPIC #irs :set by irssi")
+        wait_for(lambda: "set by irssi" in irssi.screen_and_log(), "irssi to show its topic")
 
-            obs.send("PRIVMSG #irs :hello irssi from obs")
-            wait_for(lambda: "hello irssi from obs" in screen_and_log(), "irssi to show the message")
+        irssi.keys("/part #irs leaving now")
+        obs.expect(f":irs!~{user}@127.0.0.1 PART #irs :leaving now")
 
-            keys("hello obs from irssi")
-            obs.expect(f":irs!~{user}@127.0.0.1 PRIVMSG #irs :hello obs from irssi")
-
-            keys("/topic #irs set by irssi")
-            obs.expect(f":irs!~{user}@127.0.0.1 TOPIC #irs :set by irssi")
-            wait_for(lambda: "set by irssi" in screen_and_log(), "irssi to show its topic")
-
-            keys("/part #irs leaving now")
-            obs.expect(f":irs!~{user}@127.0.0.1 PART #irs :leaving now")
-
-            keys("/join #irs")
-            obs.expect(f":irs!~{user}@127.0.0.1 JOIN #irs")
-            keys("/quit irssi out")
-            obs.expect(f":irs!~{user}@127.0.0.1 QUIT :Quit: irssi out")
-            assert obs.sync() == []  # the QUIT came once
-        finally:
-            subprocess.run(tmux + ["kill-server"], capture_output=True)
+        irssi.keys("/join #irs")
+        obs.expect(f":irs!~{user}@127.0.0.1 JOIN #irs")
+        irssi.keys("/quit irssi out")
+        obs.expect(f":irs!~{user}@127.0.0.1 QUIT :Quit: irssi out")
+        assert obs.sync() == []  # the QUIT came once

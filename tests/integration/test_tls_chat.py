@@ -11,16 +11,13 @@ test CA:
 """
 import functools
 import itertools
-import os
 import re
 import shutil
-import subprocess
-import tempfile
 import time
 
 import pytest
 
-from chat_helpers import SERVER, Client, chat_server, numeric, registered
+from chat_helpers import SERVER, Client, Irssi, chat_server, numeric, registered
 from tls_helpers import TestPKI, cert_fingerprint, client_context, tls_connect
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl tool")
@@ -240,59 +237,30 @@ def test_python_irc_library_over_tls(server, pki):
 
 @pytest.mark.skipif(not (shutil.which("irssi") and shutil.which("tmux")), reason="needs irssi and tmux")
 def test_irssi_over_tls_with_the_test_ca(server, pki):
-    with tempfile.TemporaryDirectory(prefix="hiconn-irssi-tls-") as home:
-        with open(os.path.join(home, "config"), "w") as f:
-            f.write('settings = {\n'
-                    '  core = { real_name = "Irssi TLS"; user_name = "irt"; nick = "irt"; };\n'
-                    '  "fe-common/core" = { autolog = "yes"; autolog_level = "all"; '
-                    f'autolog_path = "{home}/logs/$0.log"; }};\n'
-                    '};\n')
-        tmux = ["tmux", "-L", f"hiconn-tls-test-{os.getpid()}", "-f", "/dev/null"]
-        session = "irssi"
-        subprocess.run(tmux + ["new-session", "-d", "-s", session, "-x", "200", "-y", "48",
-                               f"TERM=screen irssi --home={home}"], check=True)
-
-        def keys(text):
-            subprocess.run(tmux + ["send-keys", "-t", session, "-l", text], check=True)
-            subprocess.run(tmux + ["send-keys", "-t", session, "Enter"], check=True)
-
-        def screen_and_log():
-            shot = subprocess.run(tmux + ["capture-pane", "-p", "-t", session], capture_output=True,
-                                  text=True).stdout
-            log = ""
-            logs = os.path.join(home, "logs")
-            if os.path.isdir(logs):
-                for name in os.listdir(logs):
-                    with open(os.path.join(logs, name), errors="replace") as f:
-                        log += f.read()
-            return shot + log
-
+    with Irssi("irt", "Irssi TLS") as irssi:
+        obs = tls_registered(server, pki, nick("tlsobs"))  # the TLS python client
+        # irssi's prompt is up once its status bar is drawn; then connect with the test CA
+        # (irssi 1.4 verifies by default; -tls_verify says so explicitly).
+        wait_for(lambda: "[(status)]" in irssi.screen_and_log(), "irssi to start")
+        irssi.keys(f"/connect -tls -tls_verify -tls_cafile {pki.ca_cert} 127.0.0.1 {server.tls_port}")
         try:
-            obs = tls_registered(server, pki, nick("tlsobs"))  # the TLS python client
-            # irssi's prompt is up once its status bar is drawn; then connect with the test CA
-            # (irssi 1.4 verifies by default; -tls_verify says so explicitly).
-            wait_for(lambda: "[(status)]" in screen_and_log(), "irssi to start")
-            keys(f"/connect -tls -tls_verify -tls_cafile {pki.ca_cert} 127.0.0.1 {server.tls_port}")
-            try:
-                wait_for(lambda: "irt" in obs.command("ISON irt")[0].split(":")[-1].split(),
-                         "irssi to register over TLS")
-            except AssertionError:
-                raise AssertionError("irssi did not register; its screen:\n" + screen_and_log())
-            assert numeric_about(whois(obs, "irt"), 671, "irt")  # irssi's connection is TLS
+            wait_for(lambda: "irt" in obs.command("ISON irt")[0].split(":")[-1].split(),
+                     "irssi to register over TLS")
+        except AssertionError:
+            raise AssertionError("irssi did not register; its screen:\n" + irssi.screen_and_log())
+        assert numeric_about(whois(obs, "irt"), 671, "irt")  # irssi's connection is TLS
 
-            keys("/join #irt")
-            wait_for(lambda: any(" 319 " in l and "#irt" in l for l in whois(obs, "irt")),
-                     "irssi to join #irt")
-            user = next(l for l in whois(obs, "irt") if numeric(l) == 311).split()[4].lstrip("~")
-            obs.command("JOIN #irt")
-            wait_for(lambda: obs.nick in screen_and_log(), "irssi to see the TLS client join")
+        irssi.keys("/join #irt")
+        wait_for(lambda: any(" 319 " in l and "#irt" in l for l in whois(obs, "irt")),
+                 "irssi to join #irt")
+        user = next(l for l in whois(obs, "irt") if numeric(l) == 311).split()[4].lstrip("~")
+        obs.command("JOIN #irt")
+        wait_for(lambda: obs.nick in irssi.screen_and_log(), "irssi to see the TLS client join")
 
-            obs.send("PRIVMSG #irt :hello irssi over TLS")
-            wait_for(lambda: "hello irssi over TLS" in screen_and_log(), "irssi to show the message")
-            keys("hello python over TLS")
-            obs.expect(f":irt!~{user}@127.0.0.1 PRIVMSG #irt :hello python over TLS")
-            keys("/quit irssi TLS out")
-            obs.expect(f":irt!~{user}@127.0.0.1 QUIT :Quit: irssi TLS out")
-            obs.close()
-        finally:
-            subprocess.run(tmux + ["kill-server"], capture_output=True)
+        obs.send("PRIVMSG #irt :hello irssi over TLS")
+        wait_for(lambda: "hello irssi over TLS" in irssi.screen_and_log(), "irssi to show the message")
+        irssi.keys("hello python over TLS")
+        obs.expect(f":irt!~{user}@127.0.0.1 PRIVMSG #irt :hello python over TLS")
+        irssi.keys("/quit irssi TLS out")
+        obs.expect(f":irt!~{user}@127.0.0.1 QUIT :Quit: irssi TLS out")
+        obs.close()
