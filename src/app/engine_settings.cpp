@@ -27,8 +27,8 @@ std::string beside_config(const config::Config& c, const std::string& path) {
     if (p.is_absolute()) return path;
     return (std::filesystem::path(c.source_file).parent_path() / p).lexically_normal().string();
 }
-}  // namespace
 
+/// The tls section as a loaded context; null when the section is absent. Throws ConfigError.
 std::shared_ptr<const tls::Context> tls_context(const config::Config& c) {
     if (!c.tls.enabled) return nullptr;
     const auto& t = c.tls;
@@ -39,6 +39,7 @@ std::shared_ptr<const tls::Context> tls_context(const config::Config& c) {
         throw config::ConfigError(c.source_file.empty() ? "--set" : c.source_file, e.key(), e.what());
     }
 }
+}  // namespace
 
 core::EngineSettings engine_settings(const config::Config& c) {
     core::EngineSettings s;

@@ -12,7 +12,4 @@ namespace hiconn::app {
 /// the files as they are now); throws ConfigError naming the tls key at fault.
 core::EngineSettings engine_settings(const config::Config& config);
 
-/// The tls section as a loaded context; null when the section is absent. Throws ConfigError.
-std::shared_ptr<const tls::Context> tls_context(const config::Config& config);
-
 }  // namespace hiconn::app

@@ -120,10 +120,9 @@ void Connection::on_readable(const error_code& ec) {
         budget -= n;
     }
     worker_.buffers().release(buffer, size);
-    if (tls_write_wants_read_ && state_ != State::closed) {  // the handshake moved on: send
+    if (tls_write_wants_read_) {  // the handshake moved on: what waited for it goes out
         tls_write_wants_read_ = false;
-        write_queue_records();
-        start_sending();
+        flush();
     }
     if (more && reading()) {
         wait_pending_ = true;

@@ -91,7 +91,7 @@ bool Session::has_buffered() const { return SSL_has_pending(ssl_) == 1; }
 void Session::shutdown() {
     ERR_clear_error();
     // Only before the handshake has finished is there nothing to close.
-    if (SSL_is_init_finished(ssl_)) SSL_shutdown(ssl_);
+    if (handshake_done()) SSL_shutdown(ssl_);
     ERR_clear_error();
 }
 
