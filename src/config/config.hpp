@@ -89,6 +89,7 @@ struct ChatConfig {
     std::uint32_t max_channel_length = 50;       ///< 2..200
     std::uint32_t max_line_bytes = 4096;         ///< no newline after this many bytes -> close (512..65536)
     std::uint32_t ping_timeout_s = 60;           ///< after an idle PING, close if no reply (1..3600)
+    std::uint32_t registration_timeout_s = 60;   ///< not registered by then -> close; 0 = off (0..3600)
     FloodConfig flood;
 };
 

@@ -173,6 +173,9 @@ std::vector<Field> make_fields()
                 "A client that sends this many bytes without a newline is closed."),
         integer(HICONN_KEY(chat.ping_timeout_s), 1, 3600,
                 "After the idle PING, close the client if no reply came within this many seconds."),
+        integer(HICONN_KEY(chat.registration_timeout_s), 0, 3600,
+                "Close a connection that has not registered (NICK and USER) within this many "
+                "seconds (Registration timeout); 0 = no limit."),
         integer(HICONN_KEY(chat.flood.messages_per_second), 1, 100000, "Flood control: lines per second a client may send (token refill rate)."),
         integer(HICONN_KEY(chat.flood.burst), 1, 100000, "Flood control: lines a client may send at once (bucket size)."),
         integer(HICONN_KEY(chat.flood.max_queued), 1, 100000,
