@@ -1,5 +1,7 @@
 #include "workloads/chat/channel.hpp"
 
+#include "workloads/chat/mask.hpp"
+
 namespace hiconn::chat {
 
 std::string Channel::mode_string(bool show_key) const {
@@ -21,6 +23,16 @@ std::string Channel::mode_string(bool show_key) const {
     if (secret) modes += 's';
     if (topic_ops_only) modes += 't';
     return modes + params;
+}
+
+bool Channel::listed(const MaskList& list, std::string_view prefix) {
+    for (const ListEntry& entry : list)
+        if (mask_match(entry.mask, prefix)) return true;
+    return false;
+}
+
+bool Channel::banned(std::string_view prefix) const {
+    return listed(bans, prefix) && !listed(excepts, prefix);
 }
 
 const char* Channel::prefix_of(const MemberFlags& flags) noexcept {

@@ -3,8 +3,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace hiconn::chat {
 
@@ -15,7 +17,18 @@ struct MemberFlags {
     bool voice = false;  ///< "+": may speak in a +m channel
 };
 
+/// One entry of a +b / +e / +I list.
+struct ListEntry {
+    std::string mask;        ///< "nick!user@host" with wildcards (normalized when set)
+    std::string setter;      ///< the nick that set it
+    std::int64_t when = 0;   ///< unix time
+};
+using MaskList = std::vector<ListEntry>;
+
 struct Channel {
+    /// Entries of +b, +e and +I together (005 MAXLIST=beI:100).
+    static constexpr std::size_t max_list_entries = 100;
+
     std::string name;                ///< as first created (its case kept)
     std::int64_t created = 0;        ///< unix time (329)
     std::string topic;
@@ -30,9 +43,18 @@ struct Channel {
     bool secret = false;             ///< +s
     std::string key;                 ///< +k (empty = none)
     std::uint32_t limit = 0;         ///< +l (0 = none)
+    MaskList bans;                   ///< +b: may not join, may not speak
+    MaskList excepts;                ///< +e: exempt from +b
+    MaskList invex;                  ///< +I: may join a +i channel without an INVITE
 
     std::unordered_map<Client*, MemberFlags> members;
     std::unordered_set<std::string> invited;   ///< casemapped nicks INVITEd (cleared on join)
+
+    /// Banned: `prefix` ("nick!user@host") matches a ban and no exception.
+    bool banned(std::string_view prefix) const;
+    /// Whether `prefix` matches an entry of `list`.
+    static bool listed(const MaskList& list, std::string_view prefix);
+    std::size_t list_entries() const noexcept { return bans.size() + excepts.size() + invex.size(); }
 
     /// "+ntk key" (the key only when `show_key`, i.e. for members).
     std::string mode_string(bool show_key) const;

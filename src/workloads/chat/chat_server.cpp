@@ -52,6 +52,7 @@ ChatServer::ChatServer(const config::Config& config)
       flood_burst_(config.chat.flood.burst),
       flood_max_queued_(config.chat.flood.max_queued),
       ping_timeout_s_(config.chat.ping_timeout_s),
+      registration_timeout_s_(config.chat.registration_timeout_s),
       clock_(steady_ms) {
     state_.settings = Settings::from(config.chat);
 }
@@ -60,6 +61,10 @@ Client& ChatServer::open(std::unique_ptr<ClientLink> link) {
     auto client = std::make_shared<Client>(std::move(link), max_line_bytes_.load());
     Client& ref = *client;
     ref.self = std::move(client);
+    if (const std::uint32_t timeout = registration_timeout_s_.load(); timeout != 0) {
+        ref.registration_deadline_ms = now_ms() + std::int64_t(timeout) * 1000;
+        ref.link().set_timer(timeout);
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     ++state_.connected;
     return ref;
@@ -117,6 +122,7 @@ void ChatServer::run_line(Client& client, std::string_view line) {
     ParseResult parsed = parse_message(line, message);
     if (parsed == ParseResult::empty || parsed == ParseResult::nul_byte) return;
 
+    const bool waiting_registration = client.registration_deadline_ms != 0;
     Outbox out(client);
     Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}};
     {
@@ -131,6 +137,8 @@ void ChatServer::run_line(Client& client, std::string_view line) {
         if (ctx.close.requested) state_.detach(client, ctx.close.quit_message, out);
     }
     finish(client, ctx, out);
+    if (waiting_registration && client.registration_deadline_ms == 0 && !client.closing)
+        arm_timer(client);  // registered: the registration deadline no longer holds the timer
 }
 
 void ChatServer::finish(Client& client, Context& ctx, Outbox& out) {
@@ -203,18 +211,14 @@ bool ChatServer::on_nick_claimed(Client& client, const std::string& nick, std::i
         if (ctx.close.requested) state_.detach(client, ctx.close.quit_message, out);
     }
     finish(client, ctx, out);
+    if (taken && !client.closing) arm_timer(client);  // the registration deadline is gone
     return taken;
 }
 
 void ChatServer::on_idle(Client& client) {
     if (client.closing) return;
     const std::int64_t now = now_ms();
-    if (client.awaiting_pong) {
-        if (now >= client.pong_deadline_ms)
-            quit(client, "Ping timeout: " + std::to_string(ping_timeout_s_.load()) + " seconds",
-                 core::CloseReason::idle_timeout);
-        return;
-    }
+    if (check_deadlines(client) || client.awaiting_pong) return;
     std::string ping;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -234,24 +238,41 @@ void ChatServer::on_timer(Client& client) {
         run_line(client, line);
         if (client.closing) return;
     }
-    if (client.awaiting_pong && now_ms() >= client.pong_deadline_ms) {
-        quit(client, "Ping timeout: " + std::to_string(ping_timeout_s_.load()) + " seconds",
-             core::CloseReason::idle_timeout);
-        return;
-    }
+    if (check_deadlines(client)) return;
     arm_timer(client);
 }
 
-void ChatServer::arm_timer(Client& client) {
-    if (client.flood.has_delayed()) {
-        client.link().set_timer(1);  // the timer's resolution; refills at least one token/s
-    } else if (client.awaiting_pong) {
-        std::int64_t left_ms = client.pong_deadline_ms - now_ms();
-        auto seconds = static_cast<std::uint32_t>(std::max<std::int64_t>(1, (left_ms + 999) / 1000));
-        client.link().set_timer(seconds);
-    } else {
-        client.link().cancel_timer();
+bool ChatServer::check_deadlines(Client& client) {
+    const std::int64_t now = now_ms();
+    if (client.awaiting_pong && now >= client.pong_deadline_ms) {
+        quit(client, "Ping timeout: " + std::to_string(ping_timeout_s_.load()) + " seconds",
+             core::CloseReason::idle_timeout);
+        return true;
     }
+    if (client.registration_deadline_ms != 0 && now >= client.registration_deadline_ms) {
+        quit(client, "Registration timeout", core::CloseReason::workload);
+        return true;
+    }
+    return false;
+}
+
+void ChatServer::arm_timer(Client& client) {
+    // One timer per connection: the earliest of the flood release (1 s, the timer's
+    // resolution; refills at least one token/s), the ping deadline and the registration one.
+    if (client.flood.has_delayed()) {
+        client.link().set_timer(1);
+        return;
+    }
+    std::int64_t deadline = 0;
+    if (client.awaiting_pong) deadline = client.pong_deadline_ms;
+    if (client.registration_deadline_ms != 0 && (deadline == 0 || client.registration_deadline_ms < deadline))
+        deadline = client.registration_deadline_ms;
+    if (deadline == 0) {
+        client.link().cancel_timer();
+        return;
+    }
+    const std::int64_t left_ms = deadline - now_ms();
+    client.link().set_timer(static_cast<std::uint32_t>(std::max<std::int64_t>(1, (left_ms + 999) / 1000)));
 }
 
 void ChatServer::on_send_queue_full(Client& client) {
@@ -278,6 +299,7 @@ void ChatServer::reload(const config::Config& config) {
     flood_burst_ = config.chat.flood.burst;
     flood_max_queued_ = config.chat.flood.max_queued;
     ping_timeout_s_ = config.chat.ping_timeout_s;
+    registration_timeout_s_ = config.chat.registration_timeout_s;
     max_line_bytes_ = config.chat.max_line_bytes;
     std::lock_guard<std::mutex> lock(mutex_);
     settings.created = state_.settings.created;

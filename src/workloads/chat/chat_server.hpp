@@ -35,7 +35,7 @@ public:
     void on_data(Client& client, std::string_view bytes);
     /// Nothing moved for timeouts.idle_s: send a PING, expect an answer within ping_timeout_s.
     void on_idle(Client& client);
-    /// The client's link timer fired (flood delay, ping timeout).
+    /// The client's link timer fired (flood delay, ping timeout, registration timeout).
     void on_timer(Client& client);
     /// The client's send queue passed limits.max_send_queue_bytes: close it (Max SendQ exceeded).
     void on_send_queue_full(Client& client);
@@ -74,8 +74,10 @@ private:
     /// Server-side close: peers see QUIT `reason`, the client gets
     /// "ERROR :Closing Link: host (reason)". In loop.
     void quit(Client& client, std::string_view reason, core::CloseReason kind);
-    /// Sets the link timer to the next flood release or ping deadline.
+    /// Sets the link timer to the next flood release, ping or registration deadline.
     void arm_timer(Client& client);
+    /// Closes the client when a deadline passed (Ping timeout, Registration timeout). In loop.
+    bool check_deadlines(Client& client);
     FloodControl::Limits flood_limits() const;
     std::int64_t now_ms() const { return clock_(); }
 
@@ -88,6 +90,7 @@ private:
     std::atomic<std::uint32_t> flood_burst_;
     std::atomic<std::uint32_t> flood_max_queued_;
     std::atomic<std::uint32_t> ping_timeout_s_;
+    std::atomic<std::uint32_t> registration_timeout_s_;  // for new connections
     std::function<std::int64_t()> clock_;
 };
 

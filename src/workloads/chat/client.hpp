@@ -76,6 +76,9 @@ public:
     bool closing = false;          ///< quit/closed: nothing more is read or sent
     bool awaiting_pong = false;    ///< an idle PING went out
     std::int64_t pong_deadline_ms = 0;
+    /// Monotonic ms by which NICK/USER must have completed; 0 = none (registered, or off).
+    /// Cleared by the registration (which runs in loop for this client).
+    std::int64_t registration_deadline_ms = 0;
 
 private:
     std::unique_ptr<ClientLink> link_;

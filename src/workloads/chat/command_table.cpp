@@ -11,7 +11,7 @@ namespace {
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
 // Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 23> commands{{
+constexpr std::array<CommandSpec, 30> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
@@ -39,6 +39,13 @@ constexpr std::array<CommandSpec, 23> commands{{
     {"AWAY", 0, true, handle_away},
     {"LUSERS", 0, true, handle_lusers},
     {"MOTD", 0, true, handle_motd},
+    {"WHOWAS", 0, true, handle_whowas},
+    {"USERHOST", 1, true, handle_userhost},
+    // server information
+    {"TIME", 0, true, handle_time},
+    {"VERSION", 0, true, handle_version},
+    {"INFO", 0, true, handle_info},
+    {"ADMIN", 0, true, handle_admin},
     // modes
     {"MODE", 1, true, handle_mode},
 }};

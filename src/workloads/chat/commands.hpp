@@ -29,8 +29,18 @@ void handle_invite(Context&, const Message&);
 void handle_privmsg(Context&, const Message&);
 void handle_notice(Context&, const Message&);
 
-// commands_query.cpp
+// commands_who.cpp
 void handle_who(Context&, const Message&);
+void handle_whowas(Context&, const Message&);
+void handle_userhost(Context&, const Message&);
+
+// commands_info.cpp
+void handle_time(Context&, const Message&);
+void handle_version(Context&, const Message&);
+void handle_info(Context&, const Message&);
+void handle_admin(Context&, const Message&);
+
+// commands_query.cpp
 void handle_whois(Context&, const Message&);
 void handle_ison(Context&, const Message&);
 void handle_away(Context&, const Message&);
@@ -48,10 +58,14 @@ void handle_quit(Context&, const Message&);
 // Shared replies.
 /// 353 lines (split to fit 512 bytes) and 366 for one channel.
 void send_names(Context&, Channel&);
-/// 251, 252 is never sent (no server operators), 254, 255.
+/// 005 lines (at most 13 tokens each).
+void send_isupport(Context&);
+/// 251, 252 is never sent (no server operators), 254, 255, 265, 266.
 void send_lusers(Context&);
 /// 375/372/376 or 422.
 void send_motd(Context&);
+/// `when` (unix time) through strftime's `format`, in local time or UTC.
+std::string format_time(std::int64_t when, const char* format, bool local);
 /// Splits "a,b,c" (empty items dropped).
 std::vector<std::string_view> split_list(std::string_view text);
 

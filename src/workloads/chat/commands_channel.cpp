@@ -2,6 +2,10 @@
 // (RFC 2812 3.2, RFC 2811).
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
+#include "workloads/chat/mask.hpp"
+
+#include <algorithm>
+#include <charconv>
 
 namespace hiconn::chat {
 
@@ -88,7 +92,15 @@ void handle_join(Context& ctx, const Message& m) {
             continue;
         }
         if (channel != nullptr) {
-            bool invited = channel->invited.count(irc_lower(ctx.me().nick)) != 0;
+            const std::string prefix = ctx.client.prefix();
+            // +I lets a matching user past +i; +e lets a matching one past +b.
+            const bool invited = channel->invited.count(irc_lower(ctx.me().nick)) != 0 ||
+                                 Channel::listed(channel->invex, prefix);
+            if (channel->banned(prefix) && !invited) {
+                ctx.reply(ctx.numeric(Numeric::ERR_BANNEDFROMCHAN).arg(channel->name)
+                              .trailing("Cannot join channel (+b)"));
+                continue;
+            }
             if (channel->invite_only && !invited) {
                 ctx.reply(ctx.numeric(Numeric::ERR_INVITEONLYCHAN).arg(channel->name)
                               .trailing("Cannot join channel (+i)"));
@@ -187,17 +199,51 @@ void handle_names(Context& ctx, const Message& m) {
 }
 
 void handle_list(Context& ctx, const Message& m) {
+    // "LIST [item{,item}]" (Modern IRC, 005 ELIST=MNU): an item is a channel name, a mask
+    // ("#h*", M), a negated mask ("!#h*", N) or a member count (">5", "<10", U). A channel
+    // is listed when it passes every count, matches no negated mask and, if any name or
+    // mask is given, one of them.
+    std::vector<std::string_view> names, masks, negated;
+    std::size_t more_than = 0, less_than = static_cast<std::size_t>(-1);
+    if (!m.params.empty())
+        for (std::string_view item : split_list(m.params[0])) {
+            if (item[0] == '>' || item[0] == '<') {
+                std::size_t n = 0;
+                auto [end, ec] = std::from_chars(item.data() + 1, item.data() + item.size(), n);
+                if (ec != std::errc{} || end != item.data() + item.size()) continue;
+                if (item[0] == '>') more_than = std::max(more_than, n);
+                else less_than = std::min(less_than, n);
+            } else if (item[0] == '!') {
+                negated.push_back(item.substr(1));
+            } else {
+                (has_wildcard(item) ? masks : names).push_back(item);
+            }
+        }
+    auto listed = [&](const Channel& channel) {
+        const std::size_t members = channel.members.size();
+        if (members <= more_than || members >= less_than) return false;
+        for (std::string_view mask : negated)
+            if (mask_match(mask, channel.name)) return false;
+        if (names.empty() && masks.empty()) return true;
+        for (std::string_view mask : masks)
+            if (mask_match(mask, channel.name)) return true;
+        for (std::string_view name : names)
+            if (irc_equal(name, channel.name)) return true;
+        return false;
+    };
     ctx.reply(ctx.numeric(Numeric::RPL_LISTSTART).arg("Channel").trailing("Users  Name"));
     auto list_one = [&](Channel& channel) {
         if (channel.secret && !is_member(channel, ctx.client)) return;
         ctx.reply(ctx.numeric(Numeric::RPL_LIST).arg(channel.name)
                       .arg(std::to_string(channel.members.size())).trailing(channel.topic));
     };
-    if (m.params.empty()) {
-        for (auto& [key, channel] : ctx.state.channels) list_one(*channel);
+    if (masks.empty() && !names.empty()) {  // names only: looked up, not scanned
+        for (std::string_view name : names)
+            if (Channel* channel = ctx.state.find_channel(name); channel != nullptr && listed(*channel))
+                list_one(*channel);
     } else {
-        for (std::string_view name : split_list(m.params[0]))
-            if (Channel* channel = ctx.state.find_channel(name)) list_one(*channel);
+        for (auto& [key, channel] : ctx.state.channels)
+            if (listed(*channel)) list_one(*channel);
     }
     ctx.reply(ctx.numeric(Numeric::RPL_LISTEND).trailing("End of LIST"));
 }
@@ -250,32 +296,36 @@ void handle_invite(Context& ctx, const Message& m) {
         ctx.reply(ctx.numeric(Numeric::ERR_NOSUCHNICK).arg(nick).trailing("No such nick/channel"));
         return;
     }
+    // Modern IRC: an invite to a channel that does not exist is delivered as it is (the
+    // target may create it); only a name that cannot be a channel is 403.
     Channel* channel = ctx.state.find_channel(name);
-    if (channel == nullptr) {
+    if (channel == nullptr && !valid_channel_name(name, ctx.settings().max_channel_length)) {
         no_such_channel(ctx, name);
         return;
     }
-    auto self = channel->members.find(&ctx.client);
-    if (self == channel->members.end()) {
-        not_on_channel(ctx, channel->name);
-        return;
+    if (channel != nullptr) {
+        auto self = channel->members.find(&ctx.client);
+        if (self == channel->members.end()) {
+            not_on_channel(ctx, channel->name);
+            return;
+        }
+        if (is_member(*channel, *target)) {
+            ctx.reply(ctx.numeric(Numeric::ERR_USERONCHANNEL).arg(target->state.nick).arg(channel->name)
+                          .trailing("is already on channel"));
+            return;
+        }
+        if (channel->invite_only && !self->second.op) {
+            ctx.reply(ctx.numeric(Numeric::ERR_CHANOPRIVSNEEDED).arg(channel->name)
+                          .trailing("You're not channel operator"));
+            return;
+        }
+        channel->invited.insert(irc_lower(target->state.nick));
     }
-    if (is_member(*channel, *target)) {
-        ctx.reply(ctx.numeric(Numeric::ERR_USERONCHANNEL).arg(target->state.nick).arg(channel->name)
-                      .trailing("is already on channel"));
-        return;
-    }
-    if (channel->invite_only && !self->second.op) {
-        ctx.reply(ctx.numeric(Numeric::ERR_CHANOPRIVSNEEDED).arg(channel->name)
-                      .trailing("You're not channel operator"));
-        return;
-    }
-    channel->invited.insert(irc_lower(target->state.nick));
-    ctx.network().invited(ctx.client, *channel, *target);
-    ctx.reply(ctx.numeric(Numeric::RPL_INVITING).arg(target->state.nick).arg(channel->name));
+    const std::string& shown = channel != nullptr ? channel->name : name;
+    ctx.network().invited(ctx.client, shown, *target);
+    ctx.reply(ctx.numeric(Numeric::RPL_INVITING).arg(target->state.nick).arg(shown));
     ctx.out.to(*target, core::make_shared_buffer(
-                            ctx.from_me("INVITE").arg(target->state.nick).trailing(channel->name)
-                                .finish()));
+                            ctx.from_me("INVITE").arg(target->state.nick).trailing(shown).finish()));
     if (!target->state.away.empty())
         ctx.reply(ctx.numeric(Numeric::RPL_AWAY).arg(target->state.nick).trailing(target->state.away));
 }

@@ -30,8 +30,12 @@ void send_message(Context& ctx, const Message& m, std::string_view command, bool
             }
             auto self = channel->members.find(&ctx.client);
             bool member = self != channel->members.end();
-            bool may_speak = member ? (!channel->moderated || self->second.op || self->second.voice)
+            const bool privileged = member && (self->second.op || self->second.voice);
+            bool may_speak = member ? (!channel->moderated || privileged)
                                     : (!channel->no_external && !channel->moderated);
+            // A banned user (no exception) may not speak either, unless voiced or an operator.
+            if (may_speak && !privileged && !channel->bans.empty() && channel->banned(ctx.client.prefix()))
+                may_speak = false;
             if (!may_speak) {
                 if (!notice)
                     ctx.reply(ctx.numeric(Numeric::ERR_CANNOTSENDTOCHAN).arg(channel->name)

@@ -1,12 +1,78 @@
-// MODE for channels (RFC 2811 4: o v n t m i k l s) and for users (RFC 2812 3.1.5: i).
+// MODE for channels (RFC 2811 4: o v n t m i k l s, and the b e I lists) and for users
+// (RFC 2812 3.1.5: i).
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
+#include "workloads/chat/mask.hpp"
+
+#include <algorithm>
 
 #include <charconv>
 
 namespace hiconn::chat {
 
 namespace {
+
+/// Modes with a parameter that one MODE command may change (005 MODES=4, as RFC 2812 3.2.3
+/// allows three and most servers four); further ones are ignored.
+constexpr std::size_t max_param_modes = 4;
+
+/// The three mask lists (RFC 2811 4.3), their letters and numerics.
+struct ListKind {
+    char letter;
+    MaskList Channel::*list;
+    Numeric item, end;
+    const char* end_text;
+};
+constexpr ListKind list_kinds[] = {
+    {'b', &Channel::bans, Numeric::RPL_BANLIST, Numeric::RPL_ENDOFBANLIST, "End of channel ban list"},
+    {'e', &Channel::excepts, Numeric::RPL_EXCEPTLIST, Numeric::RPL_ENDOFEXCEPTLIST, "End of channel exception list"},
+    {'I', &Channel::invex, Numeric::RPL_INVITELIST, Numeric::RPL_ENDOFINVITELIST, "End of channel invite list"},
+};
+
+const ListKind* list_kind(char letter) {
+    for (const ListKind& kind : list_kinds)
+        if (kind.letter == letter) return &kind;
+    return nullptr;
+}
+
+void send_list(Context& ctx, Channel& channel, const ListKind& kind) {
+    for (const ListEntry& entry : channel.*kind.list)
+        ctx.reply(ctx.numeric(kind.item).arg(channel.name).arg(entry.mask).arg(entry.setter)
+                      .arg(std::to_string(entry.when)));
+    ctx.reply(ctx.numeric(kind.end).arg(channel.name).trailing(kind.end_text));
+}
+
+/// "+b mask" / "-b mask": the applied mask, or "" when nothing changed.
+std::string change_list(Context& ctx, Channel& channel, const ListKind& kind, bool adding,
+                        std::string_view param) {
+    if (param.empty() || param[0] == ':' || param.find(' ') != std::string_view::npos) return {};
+    std::string mask = full_mask(param.substr(0, 200));
+    MaskList& list = channel.*kind.list;
+    auto it = std::find_if(list.begin(), list.end(),
+                           [&](const ListEntry& e) { return irc_equal(e.mask, mask); });
+    if (!adding) {
+        if (it == list.end()) return {};
+        mask = it->mask;
+        list.erase(it);
+        return mask;
+    }
+    if (it != list.end()) return {};
+    if (channel.list_entries() >= Channel::max_list_entries) {
+        ctx.reply(ctx.numeric(Numeric::ERR_BANLISTFULL).arg(channel.name).arg(std::string(1, kind.letter))
+                      .trailing("Channel list is full"));
+        return {};
+    }
+    list.push_back({mask, ctx.me().nick, ctx.now});
+    return mask;
+}
+
+void invalid_param(Context& ctx, const Channel& channel, char mode, std::string_view param,
+                   std::string_view why) {
+    ctx.reply(ctx.numeric(Numeric::ERR_INVALIDMODEPARAM).arg(channel.name).arg(std::string(1, mode))
+                  .arg(param.empty() || param[0] == ':' || param.find(' ') != std::string_view::npos
+                           ? std::string_view("*") : param)
+                  .trailing(why));
+}
 
 void user_mode(Context& ctx, const Message& m) {
     Client* target = ctx.state.find_nick(m.params[0]);
@@ -69,11 +135,12 @@ void channel_mode(Context& ctx, const Message& m) {
         return;
     }
     const std::string& modes = m.params[1];
-    // "MODE #c b" / "+b" without a mask is a ban list query (irssi sends it on join): no
-    // bans are kept, so the list is empty.
-    if (modes == "b" || modes == "+b") {
-        ctx.reply(ctx.numeric(Numeric::RPL_ENDOFBANLIST).arg(channel->name)
-                      .trailing("End of channel ban list"));
+    // A list query ("MODE #c b", "+e", "bI": list letters only, no mask): anyone may ask
+    // (irssi asks for b on join).
+    if (m.params.size() == 2 && modes.find_first_of("beI") != std::string::npos &&
+        modes.find_first_not_of("+-beI") == std::string::npos) {
+        for (const ListKind& kind : list_kinds)
+            if (modes.find(kind.letter) != std::string::npos) send_list(ctx, *channel, kind);
         return;
     }
     if (!member || !self->second.op) {
@@ -82,11 +149,15 @@ void channel_mode(Context& ctx, const Message& m) {
         return;
     }
 
-    std::size_t next_param = 2;
+    std::size_t next_param = 2, param_modes = 0;
     auto take_param = [&]() -> const std::string* {
         return next_param < m.params.size() ? &m.params[next_param++] : nullptr;
     };
     bool adding = true;
+    auto takes_param = [&](char c) {
+        return c == 'o' || c == 'v' || c == 'k' || (c == 'l' && adding) ||
+               (list_kind(c) != nullptr && next_param < m.params.size());
+    };
     char applied_sign = 0;
     std::string applied, applied_params;
     std::vector<std::string> params;
@@ -108,6 +179,7 @@ void channel_mode(Context& ctx, const Message& m) {
     };
 
     for (char c : modes) {
+        if (takes_param(c) && param_modes++ == max_param_modes) break;  // MODES=4
         switch (c) {
         case '+':
         case '-':
@@ -150,8 +222,12 @@ void channel_mode(Context& ctx, const Message& m) {
                 record('k', "*");
                 break;
             }
-            if (key == nullptr || key->empty() || key->find(' ') != std::string::npos) {
+            if (key == nullptr) {
                 ctx.reply(ctx.numeric(Numeric::ERR_NEEDMOREPARAMS).arg("MODE").trailing("Not enough parameters"));
+                break;
+            }
+            if (key->empty() || key->find_first_of(" ,") != std::string::npos) {
+                invalid_param(ctx, *channel, 'k', *key, "Invalid key: one word without commas");
                 break;
             }
             if (!channel->key.empty()) {
@@ -172,8 +248,12 @@ void channel_mode(Context& ctx, const Message& m) {
             }
             const std::string* text = take_param();
             std::uint32_t limit = 0;
-            if (text == nullptr || !parse_limit(*text, limit)) {
+            if (text == nullptr) {
                 ctx.reply(ctx.numeric(Numeric::ERR_NEEDMOREPARAMS).arg("MODE").trailing("Not enough parameters"));
+                break;
+            }
+            if (!parse_limit(*text, limit)) {
+                invalid_param(ctx, *channel, 'l', *text, "Invalid limit: a positive number");
                 break;
             }
             if (channel->limit == limit) break;
@@ -182,7 +262,18 @@ void channel_mode(Context& ctx, const Message& m) {
             break;
         }
         case 'b':
-            break;  // ban lists are not kept (see above); a ban mask is ignored
+        case 'e':
+        case 'I': {
+            const ListKind& kind = *list_kind(c);
+            const std::string* mask = take_param();
+            if (mask == nullptr) {
+                send_list(ctx, *channel, kind);
+                break;
+            }
+            const std::string applied_mask = change_list(ctx, *channel, kind, adding, *mask);
+            if (!applied_mask.empty()) record(c, applied_mask);
+            break;
+        }
         default:
             ctx.reply(ctx.numeric(Numeric::ERR_UNKNOWNMODE).arg(std::string(1, c))
                           .trailing("is unknown mode char to me for " + channel->name));

@@ -1,30 +1,8 @@
-// Queries and information: WHO, WHOIS, ISON, AWAY, LUSERS, MOTD (RFC 2812 3.4, 3.6, 4.1, 4.9).
+// Queries and information: WHOIS, ISON, AWAY, LUSERS, MOTD (RFC 2812 3.4, 3.6, 4.1, 4.9).
+// WHO and USERHOST are in commands_who.cpp, TIME/VERSION/INFO/ADMIN in commands_info.cpp.
 #include "workloads/chat/commands.hpp"
 
 namespace hiconn::chat {
-
-namespace {
-
-bool shares_channel(Client& a, Client& b) {
-    for (Channel* channel : a.state.channels)
-        if (channel->members.count(&b) != 0) return true;
-    return false;
-}
-
-void who_reply(Context& ctx, std::string_view channel_name, Client& who, const MemberFlags* flags) {
-    std::string status = who.state.away.empty() ? "H" : "G";
-    if (flags != nullptr) status += Channel::prefix_of(*flags);
-    ctx.reply(ctx.numeric(Numeric::RPL_WHOREPLY)
-                  .arg(channel_name)
-                  .arg(who.state.user)
-                  .arg(who.host())
-                  .arg(who.node() ? *who.node() : ctx.settings().server_name)
-                  .arg(who.state.nick)
-                  .arg(status)
-                  .trailing("0 " + who.state.realname));
-}
-
-}  // namespace
 
 void send_lusers(Context& ctx) {
     const ServerState& s = ctx.state;
@@ -41,6 +19,14 @@ void send_lusers(Context& ctx) {
     ctx.reply(ctx.numeric(Numeric::RPL_LUSERME)
                   .trailing("I have " + std::to_string(s.registered) + " clients and " +
                             std::to_string(servers - 1) + " servers"));
+    // Modern IRC: "<client> [<u> <m>] :Current local users <u>, max <m>", and the global one.
+    const std::string local = std::to_string(s.registered), local_max = std::to_string(s.max_registered);
+    ctx.reply(ctx.numeric(Numeric::RPL_LOCALUSERS).arg(local).arg(local_max)
+                  .trailing("Current local users " + local + ", max " + local_max));
+    const std::string global = std::to_string(s.registered + s.remote_registered);
+    const std::string global_max = std::to_string(s.max_global);
+    ctx.reply(ctx.numeric(Numeric::RPL_GLOBALUSERS).arg(global).arg(global_max)
+                  .trailing("Current global users " + global + ", max " + global_max));
 }
 
 void send_motd(Context& ctx) {
@@ -53,28 +39,6 @@ void send_motd(Context& ctx) {
     for (const std::string& line : s.motd)
         ctx.reply(ctx.numeric(Numeric::RPL_MOTD).trailing("- " + line));
     ctx.reply(ctx.numeric(Numeric::RPL_ENDOFMOTD).trailing("End of MOTD command"));
-}
-
-void handle_who(Context& ctx, const Message& m) {
-    const std::string mask = m.params.empty() ? std::string("*") : m.params[0];
-    if (!mask.empty() && mask[0] == '#') {
-        Channel* channel = ctx.state.find_channel(mask);
-        if (channel != nullptr) {
-            const bool member = channel->members.count(&ctx.client) != 0;
-            if (member || !channel->secret)
-                for (auto& [who, flags] : channel->members)
-                    if (member || !who->state.invisible) who_reply(ctx, channel->name, *who, &flags);
-        }
-    } else if (Client* who = ctx.state.find_nick(mask);
-               who != nullptr && who->state.registered &&
-               (!who->state.invisible || who == &ctx.client || shares_channel(ctx.client, *who))) {
-        const Channel* shown = who->state.channels.empty() ? nullptr : who->state.channels.front();
-        const MemberFlags* flags = shown ? &shown->members.at(who) : nullptr;
-        who_reply(ctx, shown ? std::string_view(shown->name) : std::string_view("*"), *who, flags);
-    }
-    // Masks other than a channel or an exact nick ("*", "0", wildcards) list nobody: a
-    // server-wide listing would let one client make the server send every user's details.
-    ctx.reply(ctx.numeric(Numeric::RPL_ENDOFWHO).arg(mask).trailing("End of WHO list"));
 }
 
 void handle_whois(Context& ctx, const Message& m) {

@@ -17,18 +17,8 @@ void send_welcome(Context& ctx) {
                   .trailing("Your host is " + s.server_name + ", running version " + s.version));
     ctx.reply(ctx.numeric(Numeric::RPL_CREATED).trailing("This server was created " + s.created));
     ctx.reply(ctx.numeric(Numeric::RPL_MYINFO).arg(s.server_name).arg(s.version).arg("i")
-                  .arg("iklmnostv"));
-    ctx.reply(ctx.numeric(Numeric::RPL_ISUPPORT)
-                  .arg("CASEMAPPING=rfc1459")
-                  .arg("CHANTYPES=#")
-                  .arg("CHANMODES=,k,l,imnst")
-                  .arg("PREFIX=(ov)@+")
-                  .arg("NICKLEN=" + std::to_string(s.max_nick_length))
-                  .arg("CHANNELLEN=" + std::to_string(s.max_channel_length))
-                  .arg("CHANLIMIT=#:" + std::to_string(s.max_channels_per_client))
-                  .arg("NETWORK=" + s.network_name)
-                  .arg("MODES=4")
-                  .trailing("are supported by this server"));
+                  .arg("Ibeiklmnostv"));
+    send_isupport(ctx);
     send_lusers(ctx);
     send_motd(ctx);
 }
@@ -45,7 +35,9 @@ void try_register(Context& ctx) {
     }
     me.password.clear();
     me.registered = true;
+    ctx.client.registration_deadline_ms = 0;  // in loop: registration runs on the client's thread
     ++ctx.state.registered;
+    ctx.state.note_registered();
     send_welcome(ctx);
     ctx.network().registered(ctx.client);
 }
@@ -146,7 +138,8 @@ void handle_user(Context& ctx, const Message& m) {
                       .trailing("Unauthorized command (already registered)"));
         return;
     }
-    if (m.params[0].empty()) {
+    // RFC 2812 3.1.3 / Modern IRC: a USER with an empty user name or realname is 461.
+    if (m.params[0].empty() || m.params[3].empty()) {
         ctx.reply(ctx.numeric(Numeric::ERR_NEEDMOREPARAMS).arg("USER").trailing("Not enough parameters"));
         return;
     }

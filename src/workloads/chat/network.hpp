@@ -43,7 +43,8 @@ public:
                               const std::vector<std::string>& /*params*/) {}
     virtual void user_mode(const Client&) {}
     virtual void away_set(const Client&) {}
-    virtual void invited(const Client& /*by*/, const Channel&, const Client& /*target*/) {}
+    /// `channel`: its name (the channel need not exist: Modern IRC delivers such invites).
+    virtual void invited(const Client& /*by*/, std::string_view /*channel*/, const Client& /*target*/) {}
     /// PRIVMSG/NOTICE to a channel (`channel` set) or to a user of another node (`to`).
     virtual void message(const Client& /*from*/, std::string_view /*command*/, const Channel*,
                          const Client* /*to*/, std::string_view /*text*/) {}

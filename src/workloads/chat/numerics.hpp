@@ -22,12 +22,20 @@ enum class Numeric : int {
     RPL_LUSEROP = 252,         ///< "<n> :operator(s) online" (never sent: no server operators)
     RPL_LUSERCHANNELS = 254,   ///< "<n> :channels formed"
     RPL_LUSERME = 255,         ///< ":I have <n> clients and <s> servers"
+    RPL_ADMINME = 256,         ///< "<server> :Administrative info"
+    RPL_ADMINLOC1 = 257,       ///< ":<admin info>"
+    RPL_ADMINLOC2 = 258,       ///< ":<admin info>"
+    RPL_ADMINEMAIL = 259,      ///< ":<admin info>"
+    RPL_LOCALUSERS = 265,      ///< "<u> <m> :Current local users <u>, max <m>" (Modern IRC)
+    RPL_GLOBALUSERS = 266,     ///< "<u> <m> :Current global users <u>, max <m>" (Modern IRC)
     RPL_AWAY = 301,            ///< "<nick> :<away message>"
+    RPL_USERHOST = 302,        ///< ":*1<reply> *( " " <reply> )", reply = nick ["*"] "=" ("+"/"-") user@host
     RPL_ISON = 303,            ///< ":*1<nick> *( " " <nick> )"
     RPL_UNAWAY = 305,          ///< ":You are no longer marked as being away"
     RPL_NOWAWAY = 306,         ///< ":You have been marked as being away"
     RPL_WHOISUSER = 311,       ///< "<nick> <user> <host> * :<real name>"
     RPL_WHOISSERVER = 312,     ///< "<nick> <server> :<server info>"
+    RPL_WHOWASUSER = 314,      ///< "<nick> <user> <host> * :<real name>"
     RPL_ENDOFWHO = 315,        ///< "<name> :End of WHO list"
     RPL_WHOISSECURE = 671,     ///< "<nick> :is using a secure connection" (TLS)
     RPL_ENDOFWHOIS = 318,      ///< "<nick> :End of WHOIS list"
@@ -41,19 +49,32 @@ enum class Numeric : int {
     RPL_TOPIC = 332,           ///< "<channel> :<topic>"
     RPL_TOPICWHOTIME = 333,    ///< "<channel> <nick> <set at>" (not in the RFCs; ircu/most servers)
     RPL_INVITING = 341,        ///< "<nick> <channel>" (Modern IRC order; RFC 1459 had "<channel> <nick>")
+    RPL_INVITELIST = 346,      ///< "<channel> <mask> [<who> <set-ts>]" (+I entries; RFC 2812)
+    RPL_ENDOFINVITELIST = 347, ///< "<channel> :End of channel invite list"
+    RPL_EXCEPTLIST = 348,      ///< "<channel> <mask> [<who> <set-ts>]" (+e entries; RFC 2812)
+    RPL_ENDOFEXCEPTLIST = 349, ///< "<channel> :End of channel exception list"
+    RPL_VERSION = 351,         ///< "<version> <server> :<comments>"
     RPL_WHOREPLY = 352,        ///< "<channel> <user> <host> <server> <nick> ( "H" / "G" ) ["@" / "+"] :<hopcount> <real name>"
     RPL_NAMREPLY = 353,        ///< "( "=" / "*" / "@" ) <channel> :[ "@" / "+" ] <nick> *( " " [ "@" / "+" ] <nick> )"
+    RPL_WHOSPCRPL = 354,       ///< "[token] [channel] [user] [ip] [host] [server] [nick] [flags] [hop] [idle] [account] [oplevel] [:realname]" (IRCv3 WHOX)
     RPL_ENDOFNAMES = 366,      ///< "<channel> :End of NAMES list"
-    RPL_ENDOFBANLIST = 368,    ///< "<channel> :End of channel ban list" (no bans kept; answers clients' "MODE #c b")
+    RPL_BANLIST = 367,         ///< "<channel> <mask> [<who> <set-ts>]"
+    RPL_ENDOFBANLIST = 368,    ///< "<channel> :End of channel ban list"
+    RPL_ENDOFWHOWAS = 369,     ///< "<nick> :End of WHOWAS"
+    RPL_INFO = 371,            ///< ":<string>"
     RPL_MOTD = 372,            ///< ":- <text>"
+    RPL_ENDOFINFO = 374,       ///< ":End of INFO list"
     RPL_MOTDSTART = 375,       ///< ":- <server> Message of the day - "
     RPL_ENDOFMOTD = 376,       ///< ":End of MOTD command"
+    RPL_TIME = 391,            ///< "<server> :<local time>"
 
     // Errors (RFC 2812 5.2)
     ERR_NOSUCHNICK = 401,        ///< "<nickname> :No such nick/channel"
+    ERR_NOSUCHSERVER = 402,      ///< "<server name> :No such server"
     ERR_NOSUCHCHANNEL = 403,     ///< "<channel name> :No such channel"
     ERR_CANNOTSENDTOCHAN = 404,  ///< "<channel name> :Cannot send to channel"
     ERR_TOOMANYCHANNELS = 405,   ///< "<channel name> :You have joined too many channels"
+    ERR_WASNOSUCHNICK = 406,     ///< "<nickname> :There was no such nickname"
     ERR_INVALIDCAPCMD = 410,     ///< "<command> :Invalid CAP command" (IRCv3 capability negotiation)
     ERR_NORECIPIENT = 411,       ///< ":No recipient given (<command>)"
     ERR_NOTEXTTOSEND = 412,      ///< ":No text to send"
@@ -74,10 +95,13 @@ enum class Numeric : int {
     ERR_CHANNELISFULL = 471,     ///< "<channel> :Cannot join channel (+l)"
     ERR_UNKNOWNMODE = 472,       ///< "<char> :is unknown mode char to me for <channel>"
     ERR_INVITEONLYCHAN = 473,    ///< "<channel> :Cannot join channel (+i)"
+    ERR_BANNEDFROMCHAN = 474,    ///< "<channel> :Cannot join channel (+b)"
     ERR_BADCHANNELKEY = 475,     ///< "<channel> :Cannot join channel (+k)"
+    ERR_BANLISTFULL = 478,       ///< "<channel> <char> :Channel list is full"
     ERR_CHANOPRIVSNEEDED = 482,  ///< "<channel> :You're not channel operator"
     ERR_UMODEUNKNOWNFLAG = 501,  ///< ":Unknown MODE flag"
     ERR_USERSDONTMATCH = 502,    ///< ":Cannot change mode for other users"
+    ERR_INVALIDMODEPARAM = 696,  ///< "<target> <mode char> <parameter> :<description>" (Modern IRC)
 };
 
 /// RFC 2812 / 1459 size limits.

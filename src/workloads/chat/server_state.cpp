@@ -5,6 +5,7 @@
 #include "workloads/chat/irc_line.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -138,7 +139,15 @@ void ServerState::broadcast(Channel& channel, const SharedBuffer& line, Outbox& 
         if (member != except) out.to(*member, line);
 }
 
+void ServerState::remember(const Client& client, std::int64_t now) {
+    const ClientState& s = client.state;
+    if (!s.registered || s.nick.empty()) return;
+    whowas.add({s.nick, s.user, client.host(), s.realname,
+                client.node() ? *client.node() : settings.server_name, now});
+}
+
 void ServerState::set_nick(Client& client, std::string_view nick) {
+    remember(client, std::time(nullptr));
     if (!client.state.nick.empty()) nicks.erase(irc_lower(client.state.nick));
     client.state.nick = std::string(nick);
     nicks[irc_lower(nick)] = &client;
@@ -148,6 +157,7 @@ void ServerState::detach(Client& client, std::string_view quit_message, Outbox& 
     ClientState& state = client.state;
     if (state.detached) return;
     state.detached = true;
+    remember(client, std::time(nullptr));
     if (state.registered) {
         SharedBuffer line = core::make_shared_buffer(
             IrcLine(client.prefix(), "QUIT").trailing(quit_message).finish());

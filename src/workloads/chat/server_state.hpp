@@ -8,6 +8,7 @@
 #include "workloads/chat/client.hpp"
 #include "workloads/chat/network.hpp"
 #include "workloads/chat/outbox.hpp"
+#include "workloads/chat/whowas.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -58,7 +59,16 @@ public:
     std::unordered_map<std::string, std::unordered_map<std::uint64_t, ClientPtr>> remote_users;
     std::size_t remote_registered = 0;
     std::size_t remote_invisible = 0;
+    std::size_t max_registered = 0;       ///< the most local registered clients at once (265)
+    std::size_t max_global = 0;           ///< the most users of the network at once, as seen here (266)
+    /// After `registered` or `remote_registered` grew: keeps the maxima of 265/266.
+    void note_registered() noexcept {
+        if (registered > max_registered) max_registered = registered;
+        if (registered + remote_registered > max_global) max_global = registered + remote_registered;
+    }
     std::uint64_t next_id = 0;            ///< for ClientState::id
+    /// Nicks left by a NICK change or a QUIT, local and remote users alike (WHOWAS).
+    WhowasHistory whowas;
 
     Client* find_nick(std::string_view nick) const;
     Channel* find_channel(std::string_view name) const;
@@ -82,6 +92,9 @@ public:
     void detach(Client& client, std::string_view quit_message, Outbox& out);
 
 private:
+    /// Keeps `client`'s current nick in `whowas` (registered clients only).
+    void remember(const Client& client, std::int64_t now);
+
     std::uint64_t mark_ = 0;
 };
 

@@ -172,7 +172,10 @@ TEST_CASE("channel: +i with INVITE; 473, 341, 443, 442, 482", "[chat][channel]")
     CHECK(numerics(h.exchange(guest, "INVITE op #inv\r\n")) == std::vector<int>{442});
     CHECK(numerics(h.exchange(op, "INVITE member #inv\r\n")) == std::vector<int>{443});
     CHECK(numerics(h.exchange(op, "INVITE ghost #inv\r\n")) == std::vector<int>{401});
-    CHECK(numerics(h.exchange(op, "INVITE guest #nochan\r\n")) == std::vector<int>{403});
+    // A channel not created yet: delivered (Modern IRC); not a channel name: 403.
+    CHECK(numerics(h.exchange(op, "INVITE guest #nochan\r\n")) == std::vector<int>{341});
+    CHECK(h.lines(guest) == std::vector<std::string>{":op!~op@127.0.0.1 INVITE guest :#nochan"});
+    CHECK(numerics(h.exchange(op, "INVITE guest nochan\r\n")) == std::vector<int>{403});
     CHECK(numerics(h.exchange(op, "INVITE guest\r\n")) == std::vector<int>{461});
     auto out = h.exchange(op, "INVITE guest #inv\r\n");
     CHECK(out == std::vector<std::string>{":irc.test 341 op guest #inv"});

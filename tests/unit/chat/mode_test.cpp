@@ -52,7 +52,7 @@ TEST_CASE("mode: channel mode errors 472, 467, 441, 401, 461, 482", "[chat][mode
     CHECK(numerics(h.exchange(a, "MODE #e +o zed\r\n")) == std::vector<int>{401});
     CHECK(numerics(h.exchange(a, "MODE #e +o\r\n")) == std::vector<int>{461});
     CHECK(numerics(h.exchange(a, "MODE #e +l\r\n")) == std::vector<int>{461});
-    CHECK(numerics(h.exchange(a, "MODE #e +l zero\r\n")) == std::vector<int>{461});
+    CHECK(numerics(h.exchange(a, "MODE #e +l zero\r\n")) == std::vector<int>{696});
     CHECK(numerics(h.exchange(b, "MODE #e +m\r\n")) == std::vector<int>{482});
     CHECK(numerics(h.exchange(a, "MODE\r\n")) == std::vector<int>{461});
     CHECK(h.exchange(a, "MODE #e -k whatever\r\n") == std::vector<std::string>{":a!~a@127.0.0.1 MODE #e -k *"});

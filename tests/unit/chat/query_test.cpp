@@ -55,9 +55,11 @@ TEST_CASE("query: LUSERS and MOTD", "[chat][query]") {
     h.send(a, "JOIN #1,#2\r\n");
     h.lines(a);
     auto out = h.exchange(a, "LUSERS\r\n");
-    REQUIRE(numerics(out) == std::vector<int>{251, 254, 255});
+    REQUIRE(numerics(out) == std::vector<int>{251, 254, 255, 265, 266});
     CHECK(out[0] == ":irc.test 251 a :There are 2 users and 0 invisible on 1 servers");
     CHECK(out[1] == ":irc.test 254 a 2 :channels formed");
+    CHECK(out[3] == ":irc.test 265 a 2 2 :Current local users 2, max 2");
+    CHECK(out[4] == ":irc.test 266 a 2 2 :Current global users 2, max 2");
     CHECK(numerics(h.exchange(a, "MOTD\r\n")) == std::vector<int>{422});
 }
 

@@ -11,7 +11,7 @@ TEST_CASE("registration: NICK + USER gives 001-005, LUSERS and 422", "[chat][reg
     REQUIRE(n.size() >= 9);
     CHECK(std::vector<int>(n.begin(), n.begin() + 5) == std::vector<int>{1, 2, 3, 4, 5});
     CHECK(out[0] == ":irc.test 001 alice :Welcome to the TestNet Internet Relay Chat Network alice!~al@127.0.0.1");
-    CHECK(out[3].find(" i iklmnostv") != std::string::npos);
+    CHECK(out[3].find(" i Ibeiklmnostv") != std::string::npos);
     CHECK(out[4].find("CASEMAPPING=rfc1459") != std::string::npos);
     CHECK(out[4].find("CHANTYPES=#") != std::string::npos);
     CHECK(out[4].find("PREFIX=(ov)@+") != std::string::npos);

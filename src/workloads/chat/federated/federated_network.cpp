@@ -93,8 +93,8 @@ void FederatedNetwork::user_mode(const Client& c) { publish("umode", c, Json{{"i
 
 void FederatedNetwork::away_set(const Client& c) { publish("away", c, Json{{"x", c.state.away}}); }
 
-void FederatedNetwork::invited(const Client& by, const Channel& ch, const Client& target) {
-    publish("invite", by, Json{{"ch", ch.name}, {"to", target.state.nick}});
+void FederatedNetwork::invited(const Client& by, std::string_view channel, const Client& target) {
+    publish("invite", by, Json{{"ch", channel}, {"to", target.state.nick}});
 }
 
 void FederatedNetwork::message(const Client& from, std::string_view command, const Channel* channel,
@@ -128,7 +128,7 @@ void FederatedNetwork::publish_state(ServerState& state) {
     for (const Channel* c : channels)
         chans.push_back(Json{{"ch", c->name}, {"cts", c->created}, {"m", modes_of(*c)}, {"k", c->key},
                              {"l", c->limit}, {"x", c->topic}, {"by", c->topic_setter},
-                             {"tts", c->topic_time}});
+                             {"tts", c->topic_time}, {"lists", lists_of(*c)}});
     link_.publish(federation::state_type, Json{{"users", std::move(users)}, {"chans", std::move(chans)}});
 }
 

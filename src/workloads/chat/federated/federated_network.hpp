@@ -59,7 +59,7 @@ public:
                       const std::vector<std::string>& params) override;
     void user_mode(const Client&) override;
     void away_set(const Client&) override;
-    void invited(const Client& by, const Channel&, const Client& target) override;
+    void invited(const Client& by, std::string_view channel, const Client& target) override;
     void message(const Client& from, std::string_view command, const Channel* channel,
                  const Client* to, std::string_view text) override;
 

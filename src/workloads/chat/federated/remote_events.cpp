@@ -97,6 +97,7 @@ bool FederatedNetwork::apply_user(ServerState& state, Outbox& out, const std::st
         s.nick_ms = static_cast<std::int64_t>(*nts);
         s.registered = true;
         ++state.remote_registered;
+        state.note_registered();
         if (invisible) ++state.remote_invisible;
         Client& ref = *client;
         users.emplace(*id, std::move(client));
@@ -206,6 +207,20 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         return true;
     }
 
+    if (type == "invite") {
+        // The channel need not exist (Modern IRC): then only the INVITE is delivered.
+        const std::string* nick = ef::word(body, "to", max_nick);
+        const std::string* name = ef::word(body, "ch", max_channel);
+        if (nick == nullptr || name == nullptr || !valid_channel_name(*name, max_channel)) return false;
+        Channel* channel = state.find_channel(*name);
+        if (channel != nullptr) channel->invited.insert(irc_lower(*nick));
+        Client* target = state.find_nick(*nick);
+        if (target != nullptr && !target->remote())
+            out.to(*target, core::make_shared_buffer(IrcLine(who->prefix(), "INVITE").arg(target->state.nick)
+                                                         .trailing(channel ? channel->name : *name).finish()));
+        return true;
+    }
+
     Channel* channel = channel_of();
     if (channel == nullptr) return false;
     if (type == "part") {
@@ -239,16 +254,6 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         send(*channel, line, nullptr);
         return true;
     }
-    if (type == "invite") {
-        const std::string* nick = ef::word(body, "to", max_nick);
-        if (nick == nullptr) return false;
-        channel->invited.insert(irc_lower(*nick));
-        Client* target = state.find_nick(*nick);
-        if (target != nullptr && !target->remote())
-            out.to(*target, core::make_shared_buffer(IrcLine(who->prefix(), "INVITE").arg(target->state.nick)
-                                                         .trailing(channel->name).finish()));
-        return true;
-    }
     if (type == "cmode") {
         const std::string* modes = ef::word(body, "m", 64);
         const Json* params = ef::array(body, "p");
@@ -256,7 +261,7 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         // Checked whole first: a change that does not fit changes nothing.
         auto valid_param = [](const Json& p) {
             return p.is_string() && !p.get_ref<const std::string&>().empty() &&
-                   p.get_ref<const std::string&>().size() <= 64 &&
+                   p.get_ref<const std::string&>().size() <= max_mask &&
                    p.get_ref<const std::string&>().find_first_of(std::string(" \r\n\0", 4)) == std::string::npos;
         };
         std::size_t needed = 0;
@@ -264,7 +269,8 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         for (char c : *modes) {
             if (c == '+' || c == '-') {
                 adding = c == '+';
-            } else if (c == 'o' || c == 'v' || c == 'k' || (c == 'l' && adding)) {
+            } else if (c == 'o' || c == 'v' || c == 'k' || (c == 'l' && adding) || c == 'b' || c == 'e' ||
+                       c == 'I') {
                 if (needed >= params->size() || !valid_param((*params)[needed])) return false;
                 if (c == 'l') {
                     const std::string& text = (*params)[needed].get_ref<const std::string&>();
@@ -302,6 +308,14 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
                 const std::string& key = param();
                 shown += ' ' + key;
                 channel->key = adding ? key.substr(0, 23) : std::string();
+                break;
+            }
+            case 'b':
+            case 'e':
+            case 'I': {
+                const std::string& mask = param();
+                shown += ' ' + mask;
+                apply_list_change(*channel, c, adding, mask, who->state.nick);
                 break;
             }
             case 'l': {

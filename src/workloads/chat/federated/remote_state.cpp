@@ -126,6 +126,7 @@ bool FederatedNetwork::apply_state(ServerState& state, Outbox& out, const std::s
             set_modes(*channel, *modes);
             channel->key = *channel_key;
             channel->limit = static_cast<std::uint32_t>(std::min<std::uint64_t>(*limit, 0xffffffffu));
+            if (auto lists = st->find("lists"); lists != st->end()) set_lists(*channel, *lists);
         }
         if (adopt || static_cast<std::int64_t>(*tts) > channel->topic_time) {
             channel->topic = *topic;

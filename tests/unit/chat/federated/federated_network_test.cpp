@@ -479,7 +479,9 @@ TEST_CASE("federated: LUSERS counts users of every node", "[federation][chat][fe
     CHECK(out == std::vector<std::string>{
                      ":irc.a.test 251 alice :There are 3 users and 0 invisible on 3 servers",
                      ":irc.a.test 254 alice 1 :channels formed",
-                     ":irc.a.test 255 alice :I have 2 clients and 2 servers"});
+                     ":irc.a.test 255 alice :I have 2 clients and 2 servers",
+                     ":irc.a.test 265 alice 2 2 :Current local users 2, max 2",
+                     ":irc.a.test 266 alice 3 3 :Current global users 3, max 3"});
     net.send(b, bob, "MODE bob +i\r\n");
     CHECK(lusers_251(net, a, alice) == "There are 2 users and 1 invisible on 3 servers");
     net.send(b, bob, "MODE bob -i\r\n");
@@ -895,7 +897,7 @@ TEST_CASE("federated: garbage events are dropped without a crash or a line", "[f
         {"topic", Json{{"u", 1}, {"ch", "#c"}, {"x", huge}, {"by", "zed"}, {"ts", 1}}},
         {"invite", Json{{"u", 1}, {"ch", "#c"}}},
         {"invite", Json{{"u", 1}, {"ch", "#c"}, {"to", "a b"}}},
-        {"invite", Json{{"u", 1}, {"ch", "#nowhere"}, {"to", "alice"}}},
+        {"invite", Json{{"u", 1}, {"ch", "nowhere"}, {"to", "alice"}}},  // not a channel name (a missing channel is fine)
         {"cmode", Json{{"u", 1}, {"ch", "#c"}, {"m", "+o"}, {"p", Json::array()}}},
         {"cmode", Json{{"u", 1}, {"ch", "#c"}, {"m", "+o"}, {"p", "alice"}}},
         {"cmode", Json{{"u", 1}, {"ch", "#c"}, {"m", "+o"}, {"p", Json::array({5})}}},
