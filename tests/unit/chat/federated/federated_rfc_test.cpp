@@ -11,12 +11,22 @@ using namespace hiconn;
 using namespace hiconn::chat;
 using namespace hiconn::chat::test;
 
-TEST_CASE("federated rfc: WHO masks, WHOX and USERHOST see users of other nodes", "[federation][chat][federated]") {
+namespace {
+
+/// Two nodes, alice on the first and bob on the second.
+struct TwoNodes {
     Net net{"irc.a.test", "irc.b.test"};
     Site& a = net[0];
     Site& b = net[1];
-    auto& alice = net.user(a, "alice");
-    net.user(b, "bob");
+    Harness::Peer& alice = net.user(a, "alice");
+    Harness::Peer& bob = net.user(b, "bob");
+};
+
+}  // namespace
+
+TEST_CASE("federated rfc: WHO masks, WHOX and USERHOST see users of other nodes", "[federation][chat][federated]") {
+    TwoNodes t;
+    auto& [net, a, b, alice, bob] = t;
     net.user(b, "bobby");
     auto out = net.exchange(a, alice, "WHO bob*\r\n");
     CHECK(numerics(out) == std::vector<int>{352, 352, 315});
@@ -31,11 +41,8 @@ TEST_CASE("federated rfc: WHO masks, WHOX and USERHOST see users of other nodes"
 }
 
 TEST_CASE("federated rfc: WHOWAS remembers a user of another node", "[federation][chat][federated]") {
-    Net net{"irc.a.test", "irc.b.test"};
-    Site& a = net[0];
-    Site& b = net[1];
-    auto& alice = net.user(a, "alice");
-    auto& bob = net.user(b, "bob");
+    TwoNodes t;
+    auto& [net, a, b, alice, bob] = t;
     net.send(b, bob, "QUIT :bye\r\n");
     auto out = net.exchange(a, alice, "WHOWAS bob\r\n");
     REQUIRE(numerics(out) == std::vector<int>{314, 312, 369});
@@ -45,22 +52,16 @@ TEST_CASE("federated rfc: WHOWAS remembers a user of another node", "[federation
 
 TEST_CASE("federated rfc: INVITE to a channel that does not exist reaches a remote user",
           "[federation][chat][federated]") {
-    Net net{"irc.a.test", "irc.b.test"};
-    Site& a = net[0];
-    Site& b = net[1];
-    auto& alice = net.user(a, "alice");
-    auto& bob = net.user(b, "bob");
+    TwoNodes t;
+    auto& [net, a, b, alice, bob] = t;
     CHECK(net.exchange(a, alice, "INVITE bob #later\r\n") ==
           std::vector<std::string>{":irc.a.test 341 alice bob #later"});
     CHECK(b.h.lines(bob) == std::vector<std::string>{":alice!~alice@127.0.0.1 INVITE bob :#later"});
 }
 
 TEST_CASE("federated rfc: +b/+e/+I set on one node hold on the other", "[federation][chat][federated]") {
-    Net net{"irc.a.test", "irc.b.test"};
-    Site& a = net[0];
-    Site& b = net[1];
-    auto& alice = net.user(a, "alice");
-    auto& bob = net.user(b, "bob");
+    TwoNodes t;
+    auto& [net, a, b, alice, bob] = t;
     auto& carol = net.user(b, "carol");
     net.send(a, alice, "JOIN #f\r\n");
     net.send(a, alice, "MODE #f +b bob\r\n");
