@@ -134,3 +134,112 @@ def test_invalid_mode_params_696_and_several_modes(port):
     lines = a.command(f"MODE {ch} +yz")
     assert [numeric(l) for l in lines] == [472, 472]
     assert count(lines, " 472 ") == 2
+
+
+def test_whowas(port):
+    a_n, b_n = nick("wwa"), nick("wwb")
+    a = registered(port, a_n)
+    b = registered(port, b_n, realname="Gone Soon")
+    b.send("QUIT :bye")
+    b.wait_closed()
+    lines = a.command(f"WHOWAS {b_n}")
+    assert [numeric(l) for l in lines] == [314, 312, 369]
+    assert lines[0] == f":{SERVER} 314 {a_n} {b_n} ~{b_n} 127.0.0.1 * :Gone Soon"
+    assert lines[1].startswith(f":{SERVER} 312 {a_n} {b_n} {SERVER} :")
+    assert [numeric(l) for l in a.command("WHOWAS never-here")] == [406, 369]
+
+
+def test_list_masks_and_counts(port):
+    a_n, b_n = nick("la"), nick("lb")
+    a, b = registered(port, a_n), registered(port, b_n)
+    base = "#" + nick("lst")
+    a.command(f"JOIN {base}one,{base}two,#{nick('other')}")
+    b.command(f"JOIN {base}two")
+    a.sync()
+
+    def listed(args):
+        return sorted(l.split()[3] for l in a.command(f"LIST {args}") if numeric(l) == 322)
+    assert listed(f"{base}*") == [f"{base}one", f"{base}two"]
+    assert listed(f"{base}*,>1") == [f"{base}two"]
+    assert listed(f"{base}*,<2") == [f"{base}one"]
+    assert f"{base}one" not in listed(f"!{base}*")
+
+
+def test_ban_exception_and_invite_exception_lists(port):
+    op_n, b_n, c_n = nick("bop"), nick("bb"), nick("bc")
+    op, b, c = registered(port, op_n), registered(port, b_n), registered(port, c_n)
+    ch = "#" + nick("bans")
+    op.command(f"JOIN {ch}")
+    assert op.command(f"MODE {ch} +b {b_n}") == [f":{op_n}!~{op_n}@127.0.0.1 MODE {ch} +b {b_n}!*@*"]
+    assert b.command(f"JOIN {ch}") == [f":{SERVER} 474 {b_n} {ch} :Cannot join channel (+b)"]
+    lines = c.command(f"MODE {ch} b")
+    assert [numeric(l) for l in lines] == [367, 368]
+    assert lines[0].startswith(f":{SERVER} 367 {c_n} {ch} {b_n}!*@* {op_n} ")
+    op.command(f"MODE {ch} +e *!~{b_n}@*")
+    assert [numeric(l) for l in c.command(f"MODE {ch} e")] == [348, 349]
+    lines = b.command(f"JOIN {ch}")
+    assert lines[0] == f":{b_n}!~{b_n}@127.0.0.1 JOIN {ch}"
+    # A banned member (no exception) may not speak.
+    c.command(f"JOIN {ch}")
+    op.command(f"MODE {ch} +b {c_n}")
+    c.expect(f"MODE {ch} +b {c_n}!*@*")
+    assert c.command(f"PRIVMSG {ch} :hello") == [f":{SERVER} 404 {c_n} {ch} :Cannot send to channel"]
+    # +I lets a matching user into a +i channel.
+    d_n = nick("bd")
+    d = registered(port, d_n)
+    op.command(f"MODE {ch} +iI {d_n}")
+    assert [numeric(l) for l in d.command(f"MODE {ch} I")] == [346, 347]
+    assert d.command(f"JOIN {ch}")[0] == f":{d_n}!~{d_n}@127.0.0.1 JOIN {ch}"
+
+
+# ---- across federated nodes (two nodes on Debian's redis-server)
+
+@pytest.fixture(scope="module")
+def fed():
+    from federation_helpers import Network
+    network = Network(2)
+    try:
+        network.start()
+        yield network
+    finally:
+        network.close()
+
+
+def test_federated_who_whowas_userhost_invite(fed):
+    from federation_helpers import wait_whois
+    n1, n2 = (n.name for n in fed.nodes)
+    a = fed.client(0, nick("fwa"))
+    b = fed.client(1, nick("fwb"), realname="Far Away")
+    wait_whois(a, b.nick)
+    lines = a.numeric_lines(f"WHO {b.nick[:4]}*")
+    assert f":{n1} 352 {a.nick} * ~{b.user} 127.0.0.1 {n2} {b.nick} H :0 Far Away" in lines
+    lines = a.numeric_lines(f"WHO {b.nick} %tnsr,5")
+    assert lines[0] == f":{n1} 354 {a.nick} 5 {n2} {b.nick} :Far Away"
+    assert a.numeric_lines(f"USERHOST {b.nick}") == [f":{n1} 302 {a.nick} :{b.nick}=+~{b.user}@127.0.0.1"]
+    ch = "#" + nick("fnew")
+    assert a.numeric_lines(f"INVITE {b.nick} {ch}") == [f":{n1} 341 {a.nick} {b.nick} {ch}"]
+    b.wait_for(f":{a.prefix} INVITE {b.nick} :{ch}")
+    b.send("QUIT :later")
+    b.wait_closed()
+    from hiconn_harness import wait_until
+    wait_until(lambda: numeric(a.numeric_lines(f"WHOWAS {b.nick}")[0]) == 314, timeout=30,
+               what="WHOWAS of the remote user")
+
+
+def test_federated_ban_lists(fed):
+    from federation_helpers import make_channel
+    n1, n2 = (n.name for n in fed.nodes)
+    a = fed.client(0, nick("fba"))
+    b = fed.client(1, nick("fbb"))
+    m = fed.client(1, nick("fbm"))
+    ch = "#" + nick("fbans")
+    make_channel(ch, a, m)
+    mark = m.mark()
+    a.send(f"MODE {ch} +b {b.nick}")
+    m.wait_for(f":{a.prefix} MODE {ch} +b {b.nick}!*@*", since=mark)
+    assert b.numeric_lines(f"JOIN {ch}") == [f":{n2} 474 {b.nick} {ch} :Cannot join channel (+b)"]
+    lines = b.numeric_lines(f"MODE {ch} b")
+    assert [numeric(l) for l in lines] == [367, 368]
+    a.send(f"MODE {ch} +e {b.nick}")
+    m.wait_for(f":{a.prefix} MODE {ch} +e {b.nick}!*@*", since=mark)
+    assert b.command(f"JOIN {ch}")[0] == f":{b.prefix} JOIN {ch}"
