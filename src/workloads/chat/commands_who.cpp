@@ -1,5 +1,6 @@
 // WHO (RFC 2812 3.6.1, Modern IRC) with the IRCv3 WHOX extension (354), WHOWAS (3.6.3)
 // and USERHOST (RFC 2812 4.8).
+#include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
 #include "workloads/chat/mask.hpp"
 
@@ -109,7 +110,9 @@ void who_users(Context& ctx, const WhoQuery& q) {
     if (q.opers_only) return;  // no server operators
     std::size_t sent = 0;
     for (auto& [key, who] : ctx.state.nicks) {
-        if (!who->state.registered || !matches(ctx, q.mask, *who)) continue;
+        // A nick waiting for its network-wide claim is a second key of its client: skip it.
+        if (!who->state.registered || !irc_equal(key, who->state.nick) || !matches(ctx, q.mask, *who))
+            continue;
         if (who != &ctx.client && who->state.invisible && !shares_channel(ctx.client, *who)) continue;
         Channel* shown = visible_channel(ctx, *who);
         who_reply(ctx, q, shown ? std::string_view(shown->name) : std::string_view("*"), *who,
