@@ -81,3 +81,28 @@ TEST_CASE("federated rfc: +b/+e/+I set on one node hold on the other", "[federat
     net.clear();
     CHECK(numerics(net.exchange(b, bob, "MODE #f b\r\n")) == std::vector<int>{368});
 }
+
+TEST_CASE("federated rfc: the lists travel in a node's state; the older channel's stand",
+          "[federation][chat][federated]") {
+    Net net{"irc.a.test"};
+    Site& a = net[0];
+    auto& alice = net.user(a, "alice");
+    net.send(a, alice, "JOIN #d\r\nMODE #d +b mine\r\n");
+    FakeNode z{"irc.z.test"};
+    const Json zed{{"u", 1}, {"nick", "zed"}, {"user", "~zed"}, {"host", "10.0.0.1"}, {"real", "R"},
+                   {"nts", 100}, {"inv", false}, {"away", ""}, {"ch", Json::array({Json::array({"#d", true, false})})}};
+    const Json lists{{"b", Json::array({Json::array({"bad!*@*", "zed", 5}), Json::array({"a b", "zed", 5})})},
+                     {"e", Json::array()},
+                     {"I", Json::array({Json::array({"*!*@10.*", "zed", 6})})}};
+    CHECK(z.send(a, "state",
+                 Json{{"users", Json::array({zed})},
+                      {"chans", Json::array({Json{{"ch", "#d"}, {"cts", 1}, {"m", "nt"}, {"k", ""}, {"l", 0},
+                                                  {"x", ""}, {"by", ""}, {"tts", 0}, {"lists", lists}}})}}));
+    net.pump();
+    // z's #d is the older: its lists replace this node's; an entry that does not fit is skipped.
+    auto out = net.exchange(a, alice, "MODE #d bI\r\n");
+    CHECK(out == std::vector<std::string>{":irc.a.test 367 alice #d bad!*@* zed 5",
+                                          ":irc.a.test 368 alice #d :End of channel ban list",
+                                          ":irc.a.test 346 alice #d *!*@10.* zed 6",
+                                          ":irc.a.test 347 alice #d :End of channel invite list"});
+}
