@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from chat_helpers import numeric, registered
 from hiconn_harness import BIN, SOURCE_DIR, connect, echo_roundtrip, wait_until
 from ops_helpers import admin_port, admin_server, request
 
@@ -139,6 +140,36 @@ def test_page_and_history_are_open_to_gets_and_nothing_else(admin):
     finally:
         for c in clients:
             c.close()
+
+
+def test_chat_history_has_messages_and_deliveries_and_no_federation(admin):
+    srv, port = admin(config={"workload": "chat", "chat": {"server_name": "irc.test", "network_name": "TestNet"},
+                              "timeouts": {"linger_s": 1}})
+    alice, bob = registered(srv.port, "alice"), registered(srv.port, "bob")
+    try:
+        for c in (alice, bob):
+            c.send("JOIN #status")
+            c.read_until(lambda line: numeric(line) == 366, what="end of NAMES")
+        for i in range(5):
+            alice.send(f"PRIVMSG #status :line {i}")
+        bob.read_until(lambda line: "PRIVMSG #status :line 4" in line, what="the fifth line")
+        wait_until(lambda: get_json(port, "/stats")["workload_metrics"]["chat_deliveries_total"] == 5,
+                   timeout=30, what="five deliveries in /stats")
+
+        def delivered():
+            series = get_json(port, "/stats/history")["series"]
+            return sum(v or 0 for v in series["deliveries_per_s"]) > 0 and series
+        wait_until(delivered, timeout=30, what="deliveries in the history")
+        history = get_json(port, "/stats/history")
+        assert history["workload"] == "chat"
+        series = history["series"]
+        assert len(series["messages_per_s"]) == len(series["deliveries_per_s"]) == len(history["time_ms"])
+        assert sum(v or 0 for v in series["messages_per_s"]) > 0
+        assert "federation_nodes" not in series  # standalone
+        assert series["connections"][-1] == 2
+    finally:
+        alice.close()
+        bob.close()
 
 
 def test_status_page_in_chromium_shows_the_figures_of_stats(admin):
