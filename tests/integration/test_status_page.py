@@ -10,6 +10,7 @@ import time
 import pytest
 
 from chat_helpers import numeric, registered
+from federation_helpers import SPLIT, Network
 from hiconn_harness import BIN, SOURCE_DIR, connect, echo_roundtrip, wait_until
 from ops_helpers import admin_port, admin_server, request
 
@@ -170,6 +171,24 @@ def test_chat_history_has_messages_and_deliveries_and_no_federation(admin):
     finally:
         alice.close()
         bob.close()
+
+
+def test_federated_history_follows_the_nodes():
+    """Two nodes, then one killed: node 1's history steps from 2 nodes down to 1."""
+    network = Network(2)
+    try:
+        network.start()  # formed: both see 2 nodes
+        first = network.nodes[0]
+        wait_until(lambda: get_json(first.http_port, "/stats/history")["series"]["federation_nodes"][-1:] == [2],
+                   timeout=30, what="2 nodes in the history")
+        network.nodes[1].kill()
+        wait_until(lambda: get_json(first.http_port, "/stats/history")["series"]["federation_nodes"][-1:] == [1],
+                   timeout=SPLIT, what="the split seen in the history")
+        nodes = get_json(first.http_port, "/stats/history")["series"]["federation_nodes"]
+        last_two = len(nodes) - 1 - nodes[::-1].index(2)
+        assert nodes[last_two + 1:] and set(nodes[last_two + 1:]) == {1}, nodes  # one step down
+    finally:
+        network.close()
 
 
 def test_status_page_in_chromium_shows_the_figures_of_stats(admin):
