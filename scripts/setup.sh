@@ -8,7 +8,8 @@ set -euo pipefail
 BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libboost-program-options1.81-dev
                 nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev libhiredis-dev libssl-dev)
 TEST_PACKAGES=(python3 python3-pytest python3-jsonschema python3-irc python3-prometheus-client
-               tmux irssi iproute2 procps dpkg-dev file redis-server clang libfuzzer-14-dev openssl)
+               tmux irssi iproute2 procps dpkg-dev file redis-server clang libfuzzer-14-dev openssl
+               chromium)
 BENCH_PACKAGES=(libboost1.81-doc ngircd inspircd gcc)
 # Packages that come with a system service, which must not start on install: the tests start
 # their own redis-server on an ephemeral port and depend on no system one; a system ngircd or
@@ -26,6 +27,12 @@ case "${1:-}" in
     --bench) wanted+=("${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
     *) wanted+=("${TEST_PACKAGES[@]}") ;;
 esac
+# The status-page test drives chromium with playwright-core (npm, below), which needs node
+# 20 or newer: Debian's nodejs and npm where no node is installed (Debian 12's is 18: a
+# newer one, e.g. NodeSource's, which brings its own npm, is left alone when present).
+if [[ ${1:-} != --build-only ]] && ! command -v node >/dev/null; then
+    wanted+=(nodejs npm)
+fi
 
 missing=()
 for p in "${wanted[@]}"; do
@@ -59,4 +66,16 @@ if ((${#missing[@]})); then
             trap - EXIT
         fi
     fi
+fi
+
+# playwright-core for the status-page test (tests/integration/test_status_page.py), pinned by
+# tests/integration/browser/package-lock.json, into a cache directory outside the tree; a
+# no-op when it is there. Without the network this fails: the other tests still run, and
+# that one fails saying why.
+if [[ ${1:-} != --build-only ]]; then
+    "$(dirname "${BASH_SOURCE[0]}")/install-playwright.sh" --quiet ||
+        echo "setup: warning: playwright-core not installed; test_status_page will fail until it is" >&2
+    node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    ((node_major >= 20)) ||
+        echo "setup: warning: node $node_major is older than 20, which playwright-core needs; test_status_page will fail" >&2
 fi

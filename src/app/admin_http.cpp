@@ -185,7 +185,7 @@ void AdminHttp::start() {
                                  ec.message());
     d.bound = d.acceptor.local_endpoint();
     log::info("stats.http: listening on http://" + core::to_text(d.bound) +
-              " (GET /metrics, /stats; POST /pause, /continue, /reload from localhost" +
+              " (GET / the status page, /metrics, /stats, /stats/history; POST /pause, /continue, /reload from localhost" +
               (d.config.allow.empty() ? std::string() : " and stats.http.allow") +
               (d.config.token.empty() ? ")" : ", with the bearer token)"));
     asio::dispatch(d.acceptor.get_executor(), [self = impl_] { self->do_accept(); });

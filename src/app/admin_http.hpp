@@ -1,9 +1,11 @@
 // The HTTP admin endpoint (stats.http): GET /metrics (Prometheus text), GET /stats (JSON),
-// POST /pause, /continue, /reload. Boost.Beast on an io_context the daemon owns, one
-// session per connection, each on its own strand.
+// GET /stats/history (JSON, the last 10 minutes), GET / (the status page: HTML, with
+// /status.css and /status.js), POST /pause, /continue, /reload. Boost.Beast on an io_context
+// the daemon owns, one session per connection, each on its own strand.
 //
 // Who may do what:
-//   GET  /metrics, /stats          anyone who can reach the address (bind it accordingly)
+//   GET  /metrics, /stats, /stats/history, / (and the page's files)
+//                                  anyone who can reach the address (bind it accordingly)
 //   POST /pause, /continue, /reload  localhost (127.0.0.1, ::1) and stats.http.allow
 //                                   entries (addresses; ADDRESS/PREFIX networks too, though
 //                                   the config loader accepts addresses only), else 403;
@@ -39,6 +41,7 @@ namespace hiconn::app {
 /// What the endpoint drives, without depending on Daemon. Every callback must be thread safe.
 struct AdminCallbacks {
     std::function<MetricsSample()> sample;  ///< the current figures
+    std::function<std::string()> history;   ///< the last 10 minutes as JSON (StatsHistory)
     std::function<void()> pause;            ///< stop accepting
     std::function<void()> resume;           ///< accept again
     std::function<bool()> reload;           ///< re-read the config; false = invalid, old kept

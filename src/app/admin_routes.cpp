@@ -3,6 +3,8 @@
 // fuzz target drives). The sockets are in admin_http.cpp.
 #include "app/admin_http.hpp"
 
+#include "app/status_assets.hpp"
+
 #include "core/log.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -64,15 +66,35 @@ HttpResponse method_not_allowed(const HttpRequest& request, const char* allow) {
     return response;
 }
 
-HttpResponse serve_figures(const HttpRequest& request, bool prometheus,
-                           const AdminCallbacks& callbacks) {
+// GET and HEAD: HEAD gets the GET's headers, Content-Length included, without the body.
+template <typename MakeBody>
+HttpResponse serve_get(const HttpRequest& request, const char* content_type, MakeBody&& make_body) {
     if (request.method() != http::verb::get && request.method() != http::verb::head)
         return method_not_allowed(request, "GET");
-    const MetricsSample sample = callbacks.sample();
-    auto response = prometheus
-        ? make_response(http::status::ok, request, render_prometheus(sample), prometheus_content_type)
-        : make_response(http::status::ok, request, render_json(sample), "application/json");
+    auto response = make_response(http::status::ok, request, make_body(), content_type);
     if (request.method() == http::verb::head) response.body().clear();  // Content-Length stays
+    return response;
+}
+
+HttpResponse serve_figures(const HttpRequest& request, bool prometheus,
+                           const AdminCallbacks& callbacks) {
+    if (prometheus)
+        return serve_get(request, prometheus_content_type,
+                         [&] { return render_prometheus(callbacks.sample()); });
+    return serve_get(request, "application/json", [&] { return render_json(callbacks.sample()); });
+}
+
+// The status page's files. Revalidated on every load (no-cache) rather than never stored
+// (no-store, the figures' rule): they change only with the binary. The policy lets the page
+// load its script and style and fetch the figures from this server only; no inline script
+// or style, no frames, no forms.
+HttpResponse serve_asset(const HttpRequest& request, const StatusAsset& asset) {
+    auto response = serve_get(request, asset.content_type, [&] { return std::string(asset.body); });
+    if (response.result() != http::status::ok) return response;
+    response.set(http::field::cache_control, "no-cache");
+    response.set("Content-Security-Policy",
+                 "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    response.set("X-Content-Type-Options", "nosniff");
     return response;
 }
 
@@ -180,10 +202,9 @@ HttpResponse respond(const HttpRequest& request, const asio::ip::address& peer,
         if (path == "/stats") return serve_figures(request, false, callbacks);
         if (path == "/pause" || path == "/continue" || path == "/reload")
             return serve_control(request, path, peer, access, callbacks);
-        if (path == "/")
-            return make_response(http::status::ok, request,
-                                 "hiconn " HICONN_VERSION "\nGET /metrics  Prometheus text\n"
-                                 "GET /stats    JSON\nPOST /pause, /continue, /reload\n");
+        if (path == "/stats/history")
+            return serve_get(request, "application/json", [&] { return callbacks.history(); });
+        if (const auto asset = find_status_asset(path)) return serve_asset(request, *asset);
         return make_response(http::status::not_found, request, "not found\n");
     } catch (const std::exception& e) {
         log::write_limited(log::Level::error, "admin-exception",

@@ -4,6 +4,7 @@
 #include "app/engine_settings.hpp"
 #include "tls/context.hpp"
 #include "app/metrics_source.hpp"  // ops
+#include "app/stats_history.hpp"   // ops: the status page's ten minutes
 #include "app/stats_reporter.hpp"
 #include "core/endpoint_text.hpp"
 #include "core/io_pool.hpp"
@@ -19,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -66,10 +68,21 @@ struct Daemon::Impl {
         tick_timer.async_wait([this](const boost::system::error_code& ec) {
             if (ec) return;
             if (hooks.tick) hooks.tick();
+            record_history();
             log::flush_limited();  // ops: summaries of rate-limited log lines
             do_tick();
         });
     }
+
+    // One point a second for the status page, from the reading /stats serves. The tick's
+    // period drifts by its handler's time; the rates use the measured interval.
+    void record_history() {
+        if (!history) return;
+        const auto wall = std::chrono::system_clock::now().time_since_epoch();
+        history->record(sample(), std::chrono::steady_clock::now(),
+                        std::chrono::duration_cast<std::chrono::milliseconds>(wall).count());
+    }
+    MetricsSample sample() const { return collect_sample(*server, workload_name); }
 
     void finish_stop() {
         tick_timer.cancel();
@@ -95,6 +108,8 @@ struct Daemon::Impl {
     std::unique_ptr<core::Server> server;
     std::unique_ptr<StatsReporter> reporter;
     std::unique_ptr<AdminHttp> admin;  // ops: stats.http, runs on `control`
+    std::unique_ptr<StatsHistory> history;  // ops: with stats.http; written by the tick only
+    std::string workload_name;  // fixed while running (a reload keeps it)
     Hooks hooks;
     std::atomic<bool> stopping{false};
 };
@@ -151,10 +166,13 @@ void Daemon::start() {
     d.reporter = std::make_unique<StatsReporter>(d.control, *d.server, c.stats.interval_s);
     d.reporter->start();
     // --- ops: the admin/metrics endpoint (docs/operations.md); same calls as the signals ---
+    d.workload_name = c.workload;
     if (c.stats.http.enabled) {
+        d.history = std::make_unique<StatsHistory>();
+        d.record_history();  // the page has a first point at once
         d.admin = std::make_unique<AdminHttp>(
             d.control, c.stats.http,
-            AdminCallbacks{[&d, name = c.workload] { return collect_sample(*d.server, name); },
+            AdminCallbacks{[&d] { return d.sample(); }, [&d] { return d.history->render_json(); },
                            [this] { pause(); }, [this] { resume(); }, [this] { return reload(); }});
         d.admin->start();  // logs the bound address; throws (exit 1) when it cannot listen
     }

@@ -6,11 +6,13 @@
 // failure). A crash, UB or an exception out of serve_http_bytes() is a finding; so is an
 // output that does not start with an HTTP status line.
 #include "app/admin_http.hpp"
+#include "app/stats_history.hpp"
 
 #include "core/log.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +38,12 @@ app::MetricsSample sample() {
 app::AdminCallbacks callbacks() {
     app::AdminCallbacks c;
     c.sample = [] { return sample(); };
+    c.history = [] {
+        app::StatsHistory history(4);
+        const auto t = std::chrono::steady_clock::time_point{};
+        for (int i = 0; i < 6; ++i) history.record(sample(), t + std::chrono::seconds(i), i * 1000);
+        return history.render_json();
+    };
     c.pause = [] {};
     c.resume = [] {};
     c.reload = [] {

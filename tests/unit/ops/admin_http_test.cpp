@@ -28,6 +28,7 @@ struct Recorder {
             s.workload_name = "echo";
             return s;
         };
+        c.history = [] { return std::string("{\"series\":{}}\n"); };
         c.pause = [this] { ++pauses; };
         c.resume = [this] { ++resumes; };
         c.reload = [this] { ++reloads; return reload_result; };
@@ -62,6 +63,46 @@ TEST_CASE("admin: GET /metrics and /stats", "[ops][admin]") {
     CHECK(r[http::field::allow] == "GET");
     r = respond(request(http::verb::get, "/nope"), loopback, access, rec.callbacks());
     CHECK(r.result() == http::status::not_found);
+}
+
+TEST_CASE("admin: the status page and its history, for anyone who may GET", "[ops][admin]") {
+    Recorder rec;
+    const AdminAccess access({}, "s3cret");  // a token guards the controls, not the page
+    auto r = respond(request(http::verb::get, "/"), other, access, rec.callbacks());
+    CHECK(r.result() == http::status::ok);
+    CHECK(r[http::field::content_type] == "text/html; charset=utf-8");
+    CHECK(r[http::field::cache_control] == "no-cache");
+    CHECK(std::string(r["Content-Security-Policy"]).rfind("default-src 'self';", 0) == 0);
+    CHECK(r["X-Content-Type-Options"] == "nosniff");
+    CHECK(r.body().find("<script src=\"/status.js\"") != std::string::npos);
+    const std::string page_length(r[http::field::content_length]);
+
+    r = respond(request(http::verb::get, "/status.js"), other, access, rec.callbacks());
+    CHECK(r.result() == http::status::ok);
+    CHECK(r[http::field::content_type] == "text/javascript; charset=utf-8");
+    CHECK(r.body().find("/stats/history") != std::string::npos);
+    r = respond(request(http::verb::get, "/status.css?v=1"), other, access, rec.callbacks());
+    CHECK(r.result() == http::status::ok);
+    CHECK(r[http::field::content_type] == "text/css; charset=utf-8");
+
+    r = respond(request(http::verb::head, "/"), other, access, rec.callbacks());
+    CHECK(r.result() == http::status::ok);
+    CHECK(r.body().empty());
+    CHECK(r[http::field::content_length] == page_length);
+    r = respond(request(http::verb::post, "/"), loopback, access, rec.callbacks());
+    CHECK(r.result() == http::status::method_not_allowed);
+    CHECK(r[http::field::allow] == "GET");
+    // The page has one address; no directory listing, no other file.
+    CHECK(respond(request(http::verb::get, "/index.html"), loopback, access, rec.callbacks()).result() == http::status::not_found);
+    CHECK(respond(request(http::verb::get, "/status"), loopback, access, rec.callbacks()).result() == http::status::not_found);
+    CHECK(respond(request(http::verb::get, "/../status.js"), loopback, access, rec.callbacks()).result() == http::status::not_found);
+
+    r = respond(request(http::verb::get, "/stats/history"), other, access, rec.callbacks());
+    CHECK(r.result() == http::status::ok);
+    CHECK(r[http::field::content_type] == "application/json");
+    CHECK(r[http::field::cache_control] == "no-store");
+    CHECK(r.body() == "{\"series\":{}}\n");
+    CHECK(respond(request(http::verb::delete_, "/stats/history"), loopback, access, rec.callbacks()).result() == http::status::method_not_allowed);
 }
 
 TEST_CASE("admin: controls from loopback run the callbacks", "[ops][admin]") {
