@@ -7,52 +7,25 @@ listeners, against the real binary:
 - an untrusted peer (nothing is trusted by default, loopback included), a malformed header and
   a header that never comes (timeouts.first_data_s) close the connection;
 - chat sends nothing before the header; limits.max_connections_per_ip counts the real client;
-- proxy+tls:// with the TLS test PKI; config errors exit 2 naming the JSON path; --listen;
-- through a real HAProxy (send-proxy-v2) to two chat nodes: each client shows its own
-  address, and the per-IP limit holds per client behind the one balancer address.
+- proxy+tls:// with the TLS test PKI; config errors exit 2 naming the JSON path; --listen.
+A real HAProxy in front of two nodes: test_proxy_haproxy.py.
 """
-import os
+import json
 import shutil
 import socket
 import ssl
-import struct
 import subprocess
-import tempfile
 import time
 
 import pytest
 
-from chat_helpers import SERVER, Client, chat_server, numeric
-from hiconn_harness import BIN, Server, connect, free_port, is_closed_by_peer, recv_exact, wait_until
+from chat_helpers import SERVER, Client, numeric
+from hiconn_harness import BIN, Server, connect, is_closed_by_peer, recv_exact, wait_until
+from proxy_helpers import V2_LOCAL, V2_SIGNATURE, chat_proxy_server, proxied_chat_client, v1, v2, whois_host
 from tls_helpers import TestPKI, client_context
 
-HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if os.path.exists("/usr/sbin/haproxy") else None)
-V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
 
-
-# -- headers ---------------------------------------------------------------------------------
-
-def v1(src, dst=None, sport=40000, dport=7000):
-    family = "TCP6" if ":" in src else "TCP4"
-    dst = dst or ("::1" if ":" in src else "127.0.0.1")
-    return f"PROXY {family} {src} {dst} {sport} {dport}\r\n".encode()
-
-
-def v2(src, dst=None, sport=40000, dport=7000, tlv=b""):
-    if ":" in src:
-        dst = dst or "::1"
-        block = socket.inet_pton(socket.AF_INET6, src) + socket.inet_pton(socket.AF_INET6, dst)
-        fam = 0x21
-    else:
-        dst = dst or "127.0.0.1"
-        block = socket.inet_aton(src) + socket.inet_aton(dst)
-        fam = 0x11
-    block += struct.pack("!HH", sport, dport) + tlv
-    return V2_SIGNATURE + bytes([0x21, fam]) + struct.pack("!H", len(block)) + block
-
-
-V2_LOCAL = V2_SIGNATURE + b"\x20\x00\x00\x00"
-
+# -- servers ---------------------------------------------------------------------------------
 
 # -- servers ---------------------------------------------------------------------------------
 
@@ -69,24 +42,6 @@ def proxy_port(server, scheme="proxy"):
     ports = [p for (_, p), s in zip(server.ports, server.schemes) if s == scheme]
     assert ports, f"no {scheme}:// listener among {server.ports} {server.schemes}"
     return ports[0]
-
-
-def chat_proxy_server(trusted=("127.0.0.1",), limits=None):
-    return chat_server(listen=["proxy://127.0.0.1:0"], proxy_protocol={"trusted": list(trusted)},
-                       limits=limits or {}, log={"level": "debug"})
-
-
-def proxied_chat_client(port, header, source=None):
-    sock = connect(port, source=source)
-    sock.sendall(header)
-    return Client(port, sock=sock)
-
-
-def whois_host(client, nick):
-    lines = client.command(f"WHOIS {nick}")
-    whois = [l for l in lines if numeric(l) == 311]
-    assert whois, lines
-    return whois[0].split()[5]  # :server 311 me nick ~user HOST * :real
 
 
 # -- echo: addresses and trailing bytes ------------------------------------------------------
@@ -288,7 +243,6 @@ def test_proxy_tls_header_then_handshake_in_one_packet(pki):
 # -- configuration ---------------------------------------------------------------------------
 
 def run_config(tmp_path, cfg, *extra):
-    import json
     path = tmp_path / "c.json"
     path.write_text(json.dumps(cfg))
     return subprocess.run([BIN, "check-config", "--config", str(path), *extra],
@@ -324,100 +278,3 @@ def test_listen_flag_takes_proxy_schemes():
         with connect(server.port) as s:
             s.sendall(v1("192.0.2.99") + b"x")
             assert recv_exact(s, 1) == b"x"
-
-
-# -- a real HAProxy --------------------------------------------------------------------------
-
-class HAProxy:
-    """haproxy in the foreground (-db) in front of `backends` with send-proxy-v2."""
-
-    def __init__(self, backends, balance="roundrobin"):
-        self.tmp = tempfile.TemporaryDirectory(prefix="hiconn-haproxy-")
-        self.port = free_port()
-        servers = "\n".join(f"    server n{i} 127.0.0.1:{p} send-proxy-v2" for i, p in enumerate(backends))
-        self.cfg = os.path.join(self.tmp.name, "haproxy.cfg")
-        with open(self.cfg, "w") as f:
-            f.write(f"""global
-    maxconn 100
-defaults
-    mode tcp
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-frontend fe
-    bind 127.0.0.1:{self.port}
-    default_backend be
-backend be
-    balance {balance}
-{servers}
-""")
-        self.log_path = os.path.join(self.tmp.name, "haproxy.log")
-
-    def __enter__(self):
-        self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([HAPROXY, "-f", self.cfg, "-db"], stdout=self.log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-        def listening():
-            assert self.proc.poll() is None, open(self.log_path).read()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return True
-            except OSError:
-                return False
-        wait_until(listening, what="haproxy to listen")
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-        if exc[0] is not None:
-            print("---- haproxy log ----\n" + open(self.log_path).read()[-4000:])
-        self.tmp.cleanup()
-        return False
-
-
-needs_haproxy = pytest.mark.skipif(HAPROXY is None, reason="needs haproxy (scripts/setup.sh installs it)")
-
-
-def client_from(port, source, nick):
-    c = Client(port, sock=connect(port, source=source))
-    c.register(nick)
-    return c
-
-
-@needs_haproxy
-def test_haproxy_two_nodes_show_each_client_its_own_address():
-    with chat_proxy_server() as n1, chat_proxy_server() as n2:
-        with HAProxy([n1.port, n2.port]) as lb:
-            a = client_from(lb.port, "127.0.0.2", "hpa")  # round robin: one on each node
-            b = client_from(lb.port, "127.0.0.3", "hpb")
-            assert whois_host(a, "hpa") == "127.0.0.2"
-            assert whois_host(b, "hpb") == "127.0.0.3"
-            for node in (n1, n2):  # both nodes served a client, each from its real address
-                wait_until(lambda: "PROXY v2 header, client 127.0.0." in node.log(), what="a proxied client")
-            a.close()
-            b.close()
-
-
-@needs_haproxy
-def test_haproxy_per_ip_limit_holds_per_real_client():
-    limits = {"max_connections_per_ip": 1}
-    with chat_proxy_server(limits=limits) as n1, chat_proxy_server(limits=limits) as n2:
-        # balance source: one client address always reaches the same node.
-        with HAProxy([n1.port, n2.port], balance="source") as lb:
-            first = client_from(lb.port, "127.0.0.2", "lim1")
-            second = Client(lb.port, sock=connect(lb.port, source="127.0.0.2"))
-            second.send("NICK lim2", "USER lim2 0 * :x")
-            lines = second.wait_closed()
-            assert any("Too many connections from your IP" in l for l in lines), lines
-            other = client_from(lb.port, "127.0.0.3", "lim3")  # still admitted
-            assert whois_host(other, "lim3") == "127.0.0.3"
-            assert whois_host(first, "lim1") == "127.0.0.2"
-            first.close()
-            other.close()
