@@ -12,6 +12,7 @@ A real HAProxy in front of two nodes: test_proxy_haproxy.py.
 """
 import json
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -19,7 +20,7 @@ import time
 
 import pytest
 
-from chat_helpers import SERVER, Client, numeric
+from chat_helpers import SERVER, Client, chat_server, numeric
 from hiconn_harness import BIN, Server, connect, is_closed_by_peer, recv_exact, wait_until
 from proxy_helpers import V2_LOCAL, V2_SIGNATURE, chat_proxy_server, proxied_chat_client, v1, v2, whois_host
 from tls_helpers import TestPKI, client_context
@@ -123,6 +124,41 @@ def test_header_that_never_comes_is_closed_after_first_data_s(sent):
             started = time.monotonic()
             assert is_closed_by_peer(s, timeout=10)
             assert time.monotonic() - started >= 0.5  # the timeout, not an instant refusal
+
+
+def test_idle_timeout_before_the_header_closes_without_the_workload():
+    """Without first_data_s, idle_s still ends a connection whose header never comes. The
+    engine closes it itself: the workload has not opened it (chat would ignore an idle
+    connection it has no client for and leave it open)."""
+    with chat_server(listen=["proxy://127.0.0.1:0"], proxy_protocol={"trusted": ["127.0.0.1"]},
+                     timeouts={"first_data_s": 0, "idle_s": 1}) as server:
+        with connect(server.port) as s:
+            s.sendall(b"PROXY TCP4 ")
+            assert is_closed_by_peer(s, timeout=10)
+        a = proxied_chat_client(server.port, v1("192.0.2.44"))
+        a.register("after")  # the server lives on
+        a.close()
+
+
+def test_reload_changes_the_trusted_list():
+    with echo_proxy_server(trusted=()) as server:
+        port = proxy_port(server)
+        with connect(port) as s:
+            s.sendall(v1("192.0.2.5") + b"x")
+            assert is_closed_by_peer(s)
+        server.config["proxy_protocol"] = {"trusted": ["127.0.0.0/8"]}
+        server.write_config(server.config)
+        server.signal(signal.SIGHUP)
+
+        def trusted_now():
+            with connect(port) as s:
+                s.sendall(v1("192.0.2.5") + b"x")
+                s.settimeout(2)
+                try:
+                    return s.recv(1) == b"x"
+                except OSError:
+                    return False
+        wait_until(trusted_now, what="the reloaded trusted list")
 
 
 # -- chat: greeting, WHOIS, per-IP -----------------------------------------------------------
