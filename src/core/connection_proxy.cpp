@@ -88,12 +88,14 @@ void Connection::on_proxy_readable() {
 
 void Connection::on_proxy_header(const proxy::HeaderResult& header) {
     proxy_pending_ = false;
-    const std::string balancer = remote_ip();
-    if (header.source) remote_ = *header.source;  // LOCAL / UNKNOWN: the balancer itself
-    if (log::enabled(log::Level::debug))
+    if (log::enabled(log::Level::debug)) {
+        const std::string balancer = remote_ip();
         log::debug("connection from " + balancer + ": PROXY v" + std::to_string(header.version) +
-                   " header, client " + (header.source ? remote_ip() + " port " + std::to_string(header.source_port)
-                                                       : std::string("unknown (LOCAL/UNKNOWN): ") + balancer));
+                   " header, client " +
+                   (header.source ? header.source->to_string() + " port " + std::to_string(header.source_port)
+                                  : "unknown (LOCAL/UNKNOWN): " + balancer));
+    }
+    if (header.source) remote_ = *header.source;  // LOCAL / UNKNOWN: the balancer itself
     // Admitted at accept without a per-IP count (the peer was the balancer): count the
     // client now, or refuse it the usual way when its address is at the limit.
     if (!worker_.server().budget().admit_client(admission_, remote_)) {
