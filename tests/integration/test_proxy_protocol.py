@@ -47,9 +47,10 @@ def proxy_port(server, scheme="proxy"):
 
 # -- echo: addresses and trailing bytes ------------------------------------------------------
 
+@pytest.mark.parametrize("strategy", ["zero_byte", "posted"])
 @pytest.mark.parametrize("version", ["v1", "v2"])
-def test_header_and_first_bytes_in_one_packet_echo_and_log_the_client(version):
-    with echo_proxy_server() as server:
+def test_header_and_first_bytes_in_one_packet_echo_and_log_the_client(version, strategy):
+    with echo_proxy_server(receive={"strategy": strategy}) as server:
         port = proxy_port(server)
         for src in ("192.0.2.7", "2001:db8::5"):
             header = v1(src, sport=1234) if version == "v1" else v2(src, sport=1234, tlv=b"\x04\x00\x02ab")
