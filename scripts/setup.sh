@@ -9,17 +9,17 @@ BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libboost-program-opti
                 nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev libhiredis-dev libssl-dev)
 TEST_PACKAGES=(python3 python3-pytest python3-jsonschema python3-irc python3-prometheus-client
                tmux irssi iproute2 procps dpkg-dev file redis-server clang libfuzzer-14-dev openssl
-               chromium)
+               chromium haproxy)
 BENCH_PACKAGES=(libboost1.81-doc ngircd inspircd gcc)
 # Packages that come with a system service, which must not start on install: the tests start
-# their own redis-server on an ephemeral port and depend on no system one; a system ngircd or
+# their own redis-server (and haproxy) on an ephemeral port and depend on no system one; a system ngircd or
 # InspIRCd would hold port 6667. Debian's postinst starts them through invoke-rc.d /
 # deb-systemd-invoke, and both obey /usr/sbin/policy-rc.d: these packages are installed
 # with one that answers 101 ("action forbidden"), for that install only. Where the machine
 # has its own policy-rc.d (Docker images forbid every start), it is left alone and the
 # services are stopped after the install instead (a no-op where the policy forbids that too).
 # Their units stay enabled as Debian installs them, so they do start at the next boot.
-DAEMON_PACKAGES=(redis-server ngircd inspircd)
+DAEMON_PACKAGES=(redis-server ngircd inspircd haproxy)
 
 wanted=("${BUILD_PACKAGES[@]}")
 case "${1:-}" in

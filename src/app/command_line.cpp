@@ -18,7 +18,8 @@ po::options_description make_options() {
         ("version", "print the version and exit")
         ("config,c", po::value<std::string>(), "JSON config file (default: built-in defaults, echo on 127.0.0.1:7000)")
         ("workload", po::value<std::string>(), "echo | chat (config: workload)")
-        ("listen,l", po::value<std::vector<std::string>>(), "ADDR:PORT to listen on, repeatable; IPv6 as [::1]:7000 (config: listen)")
+        ("listen,l", po::value<std::vector<std::string>>(),
+         "[tls://|proxy://|proxy+tls://]ADDR:PORT to listen on, repeatable; IPv6 as [::1]:7000 (config: listen)")
         ("threads,t", po::value<unsigned>(), "I/O threads, 0 = one per core (config: threads)")
         ("max-connections", po::value<unsigned long long>(), "connection limit (config: limits.max_connections)")
         ("log-level", po::value<std::string>(), "trace | debug | info | warn | error | off (config: log.level)")

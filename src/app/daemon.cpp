@@ -161,8 +161,14 @@ void Daemon::start() {
 
     std::vector<std::string> bound;
     for (const auto& l : d.server->local_listeners())
-        bound.push_back((l.tls ? "tls://" : "") + core::to_text(l.endpoint));
+        bound.push_back(l.scheme() + core::to_text(l.endpoint));
     log::info("listening on " + join(bound));
+    for (const auto& l : settings.listen)
+        if (l.proxy && settings.proxy_trusted.empty()) {
+            log::warn("a proxy listener (" + std::string(l.scheme()) + core::to_text(l.endpoint) +
+                      ") with an empty proxy_protocol.trusted closes every connection");
+            break;
+        }
     d.reporter = std::make_unique<StatsReporter>(d.control, *d.server, c.stats.interval_s);
     d.reporter->start();
     // --- ops: the admin/metrics endpoint (docs/operations.md); same calls as the signals ---

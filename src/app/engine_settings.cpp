@@ -14,7 +14,7 @@ namespace {
 core::EngineSettings::Listen listen_spec(const std::string& text) {
     try {
         const auto address = config::parse_listen_address(text);
-        return {{asio::ip::make_address(address.host), address.port}, address.tls};
+        return {{asio::ip::make_address(address.host), address.port}, address.tls, address.proxy};
     } catch (const std::exception&) {
         throw std::runtime_error("cannot listen on " + text + ": not a numeric address");
     }
@@ -45,6 +45,8 @@ core::EngineSettings engine_settings(const config::Config& c) {
     core::EngineSettings s;
     for (const auto& text : c.listen) s.listen.push_back(listen_spec(text));
     s.tls = tls_context(c);
+    for (const auto& text : c.proxy_protocol.trusted)
+        if (const auto network = proxy::parse_network(text)) s.proxy_trusted.push_back(*network);  // validated
     s.accept = {c.accept.low_watermark, c.accept.high_watermark, c.accept.backlog,
                 c.accept.on_limit == "reject" ? core::LimitAction::reject : core::LimitAction::pause,
                 c.accept.retry_backoff_ms};

@@ -74,7 +74,14 @@ const std::string& ip_address_pattern()
 const std::string& listen_address_pattern()
 {
     static const std::string re =
-        "^(?:tls://)?(?:" + ipv4_regex() + "|\\[" + ipv6_regex() + "\\]|\\*):" + port_regex() + "$";
+        "^(?:tls://|proxy://|proxy\\+tls://)?(?:" + ipv4_regex() + "|\\[" + ipv6_regex() + "\\]|\\*):" + port_regex() + "$";
+    return re;
+}
+
+const std::string& ip_network_pattern()
+{
+    static const std::string re = "^(?:(?:" + ipv4_regex() + ")(?:/(?:3[0-2]|[12][0-9]|[0-9]))?|(?:" +
+                                  ipv6_regex() + ")(?:/(?:12[0-8]|1[01][0-9]|[1-9][0-9]|[0-9]))?)$";
     return re;
 }
 

@@ -18,7 +18,8 @@ const std::string& connect_port_regex();
 
 /// Anchored patterns for the schema's "pattern" keyword.
 const std::string& ip_address_pattern();      ///< ^(IPv4|IPv6)$
-const std::string& listen_address_pattern();  ///< ^(tls://)?(IPv4|\[IPv6\]|\*):PORT$
+const std::string& listen_address_pattern();  ///< ^(tls://|proxy://|proxy+tls://)?(IPv4|\[IPv6\]|\*):PORT$
+const std::string& ip_network_pattern();      ///< ^(IPv4(/0..32)?|IPv6(/0..128)?)$
 const std::string& redis_address_pattern();   ///< ^(IPv4|\[IPv6\]):PORT$, port 1..65535
 
 bool is_ipv4(const std::string& text);

@@ -114,10 +114,17 @@ struct TlsConfig {
     std::string client_ca;             ///< PEM CAs; set = client certificates requested and verified
 };
 
+/// The PROXY protocol header on proxy:// and proxy+tls:// listeners.
+struct ProxyProtocolConfig {
+    /// Peers whose PROXY header is believed: numeric addresses or CIDR blocks, IPv4 or IPv6.
+    /// Empty (the default) = none, loopback included: a proxy listener then closes everything.
+    std::vector<std::string> trusted;
+};
+
 struct Config {
     std::string source_file;                ///< where it was loaded from ("" = built-in defaults); not a JSON key
     std::string workload = "echo";          ///< "echo" | "chat"
-    std::vector<std::string> listen{"127.0.0.1:7000"};  ///< "[tls://]ADDR:PORT", IPv6 as "[::1]:7000"
+    std::vector<std::string> listen{"127.0.0.1:7000"};  ///< "[tls://|proxy://|proxy+tls://]ADDR:PORT", IPv6 as "[::1]:7000"
     std::uint32_t threads = 0;              ///< I/O threads; 0 = one per core
     AcceptConfig accept;
     ReceiveConfig receive;
@@ -130,6 +137,7 @@ struct Config {
     ChatConfig chat;
     FederationConfig federation;
     TlsConfig tls;
+    ProxyProtocolConfig proxy_protocol;
 };
 
 /// Member-wise equality (source_file included): tells a reload whether anything changed.
@@ -163,8 +171,14 @@ Config from_json_text(const std::string& text, const std::string& file,
 /// The effective configuration (defaults filled in) as pretty JSON.
 std::string to_json_text(const Config& config);
 
-/// Parses "ADDR:PORT" / "[V6]:PORT", optionally after "tls://". Throws std::invalid_argument.
-struct ListenAddress { std::string host; std::uint16_t port; bool tls = false; };
+/// Parses "ADDR:PORT" / "[V6]:PORT", optionally after "tls://", "proxy://" (a PROXY protocol
+/// header first) or "proxy+tls://" (the header, then TLS). Throws std::invalid_argument.
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port;
+    bool tls = false;
+    bool proxy = false;
+};
 ListenAddress parse_listen_address(const std::string& text);
 
 }  // namespace hiconn::config

@@ -80,7 +80,9 @@ std::vector<Field> make_fields()
                "\"chat\" speaks the IRC subset."),
         string_list(HICONN_KEY(listen), Format::listen_address, 1,
                     "Addresses to listen on: \"IPv4:PORT\", \"[IPv6]:PORT\" or \"*:PORT\" (every IPv4 "
-                    "address), each plain TCP or, after \"tls://\", TLS (needs the tls section). "
+                    "address), each plain TCP or, after \"tls://\", TLS (needs the tls section); after \"proxy://\" "
+                    "or \"proxy+tls://\" a PROXY protocol header (v1 or v2) comes first, honoured only from "
+                    "proxy_protocol.trusted. "
                     "Numeric only, no host names; port 0 = an ephemeral port."),
         integer(HICONN_KEY(threads), 0, 1024, "I/O threads; 0 = one per CPU core."),
 
@@ -203,6 +205,11 @@ std::vector<Field> make_fields()
         string(HICONN_KEY(tls.ciphersuites), "TLS 1.3 cipher suites (OpenSSL syntax); empty = OpenSSL's default."),
         string(HICONN_KEY(tls.client_ca), "PEM file of CAs: when set, clients are asked for a certificate "
                "(optional), it is verified against these, and chat shows its SHA-256 fingerprint in WHOIS (276)."),
+
+        string_list(HICONN_KEY(proxy_protocol.trusted), Format::ip_network, 0,
+                    "Peers (load balancers) whose PROXY header is believed on proxy:// and proxy+tls:// "
+                    "listeners: numeric addresses or CIDR blocks (\"10.0.0.0/8\", \"fd00::/8\"). Any other "
+                    "peer there is closed at once; empty = none, loopback included."),
     };
 }
 
@@ -245,6 +252,8 @@ std::vector<Section> make_sections()
         section("chat.flood", "Per-client flood control (token bucket)."),
         std::move(federation),
         std::move(tls),
+        section("proxy_protocol", "The PROXY protocol (HAProxy, v1 and v2) on proxy:// and proxy+tls:// "
+                                  "listeners: the client's address comes from the header."),
     };
 }
 
@@ -314,6 +323,7 @@ const std::string& format_pattern(Format format)
     case Format::listen_address: return listen_address_pattern();
     case Format::redis_address: return redis_address_pattern();
     case Format::printable: return printable;
+    case Format::ip_network: return ip_network_pattern();
     }
     return none;
 }
@@ -324,9 +334,12 @@ std::string format_text(Format format)
     case Format::any: return "";
     case Format::name: return "a name (letters, digits, '.', '_', '-'; starting with a letter or digit)";
     case Format::ip_address: return "a numeric IPv4 or IPv6 address";
-    case Format::listen_address: return "\"ADDR:PORT\" or \"tls://ADDR:PORT\" (numeric IPv4, [IPv6] or *; port 0..65535)";
+    case Format::listen_address:
+        return "\"ADDR:PORT\", \"tls://ADDR:PORT\", \"proxy://ADDR:PORT\" or \"proxy+tls://ADDR:PORT\" "
+               "(numeric IPv4, [IPv6] or *; port 0..65535)";
     case Format::redis_address: return "\"ADDR:PORT\" (numeric IPv4 or [IPv6]; port 1..65535)";
     case Format::printable: return "printable ASCII without spaces";
+    case Format::ip_network: return "a numeric IPv4 or IPv6 address or CIDR block (\"10.0.0.0/8\", \"fd00::/8\")";
     }
     return "";
 }

@@ -32,6 +32,7 @@ enum class Format {
     listen_address,  ///< "IPv4:PORT", "[IPv6]:PORT", "*:PORT"
     redis_address,   ///< "IPv4:PORT", "[IPv6]:PORT", port 1..65535: a server to connect to
     printable,       ///< printable ASCII, no spaces (Redis key prefix)
+    ip_network,      ///< numeric IPv4 or IPv6, optionally "/BITS" (a CIDR block)
 };
 
 struct Field {

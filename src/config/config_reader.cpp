@@ -1,6 +1,7 @@
 // read_document(): the JSON document -> Config, validating every value against the field table.
 #include "config/address_format.hpp"
 #include "config/config_document.hpp"
+#include "proxy/network.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -154,6 +155,9 @@ private:
         case Format::ip_address:
             if (!is_ip_address(text)) fail({path}, expected);
             return;
+        case Format::ip_network:
+            if (!proxy::parse_network(text)) fail({path}, expected);
+            return;
         case Format::listen_address:
             try {
                 parse_listen_address(text);
@@ -167,7 +171,8 @@ private:
             std::uint16_t port = 0;
             try {
                 const auto address = parse_listen_address(text);
-                if (address.tls) fail({path}, expected + ": Redis is reached over plain TCP (no tls://)");
+                if (address.tls || address.proxy)
+                    fail({path}, expected + ": Redis is reached over plain TCP (no tls://, no proxy://)");
                 port = address.port;
             } catch (const std::invalid_argument& e) {
                 fail({path}, expected + ": " + e.what());
@@ -224,7 +229,8 @@ private:
         for (std::size_t i = 0; i < config.listen.size(); ++i)
             if (parse_listen_address(config.listen[i]).tls && !config.tls.enabled)
                 fail({"listen[" + std::to_string(i) + "]", "tls"},
-                     "a tls:// listener needs the \"tls\" section (certificate and private_key), got none");
+                     "a tls:// or proxy+tls:// listener needs the \"tls\" section (certificate and "
+                     "private_key), got none");
         for (const auto& rule : only_with_rules()) {
             const auto value = find_field(rule.field)->get(config);
             if (find_section(rule.section)->present(config) && value != Json(rule.value))

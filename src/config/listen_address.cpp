@@ -1,4 +1,5 @@
-// parse_listen_address: "ADDR:PORT" with a numeric address, after an optional "tls://". Host names are refused on
+// parse_listen_address: "ADDR:PORT" with a numeric address, after an optional "tls://",
+// "proxy://" or "proxy+tls://". Host names are refused on
 // purpose: a listener must not depend on a resolver at start-up, and "localhost" may name
 // both 127.0.0.1 and ::1.
 #include "config/address_format.hpp"
@@ -25,16 +26,21 @@ std::uint16_t parse_port(const std::string& text)
 
 ListenAddress parse_listen_address(const std::string& text)
 {
-    static const std::string tls_scheme = "tls://";
-    if (text.compare(0, tls_scheme.size(), tls_scheme) == 0) {
-        ListenAddress address = parse_listen_address(text.substr(tls_scheme.size()));
-        if (address.tls) throw std::invalid_argument("\"tls://\" given twice");
-        address.tls = true;
+    struct Scheme { const char* prefix; bool tls; bool proxy; };
+    static const Scheme schemes[] = {{"tls://", true, false}, {"proxy://", false, true}, {"proxy+tls://", true, true}};
+    for (const Scheme& scheme : schemes) {
+        const std::string prefix = scheme.prefix;
+        if (text.compare(0, prefix.size(), prefix) != 0) continue;
+        if (text.find("://", prefix.size()) != std::string::npos)
+            throw std::invalid_argument("a second scheme after \"" + prefix + "\"");
+        ListenAddress address = parse_listen_address(text.substr(prefix.size()));
+        address.tls = scheme.tls;
+        address.proxy = scheme.proxy;
         return address;
     }
     if (const auto scheme = text.find("://"); scheme != std::string::npos)
         throw std::invalid_argument("unknown scheme \"" + text.substr(0, scheme + 3) +
-                                    "\" (expected tls:// or none)");
+                                    "\" (expected tls://, proxy://, proxy+tls:// or none)");
     if (!text.empty() && text.front() == '[') {
         const auto close = text.find(']');
         if (close == std::string::npos) throw std::invalid_argument("missing ']' after an IPv6 address");

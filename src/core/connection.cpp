@@ -27,7 +27,7 @@ std::uint32_t first_receive_size(const EngineSettings::Receive& receive) {
 }  // namespace
 
 Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& remote,
-                       tls::Session session)
+                       tls::Session session, bool proxy)
     : worker_(worker),
       socket_(std::move(socket)),
       remote_(remote),
@@ -44,7 +44,8 @@ Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& r
       peer_closed_(false),
       tls_drained_(false),
       tls_read_wants_write_(false),
-      tls_write_wants_read_(false) {
+      tls_write_wants_read_(false),
+      proxy_pending_(proxy) {
     // Only fails without memory; the session's first read then fails and closes it.
     if (tls_) tls_.attach(static_cast<int>(socket_.native_handle()));
 }
@@ -67,19 +68,26 @@ void Connection::start(Admission admission) {
     // Replies are small and written as soon as they are ready: Nagle would hold them back.
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     if (!admission.admitted()) {
-        const CloseReason rejection = admission.rejection();
-        close_reason_ = rejection;
-        // Over TLS the message would need a whole handshake first: a rejected client there
-        // only sees the close.
-        const std::string message = tls_ ? std::string() : worker_.workload().rejection_message(rejection);
-        if (!message.empty()) send(std::string_view(message));
-        close(rejection);
+        reject(admission.rejection());
+        return;
+    }
+    if (proxy_pending_) {  // the workload opens it once the header has come
+        start_proxy_header();
         return;
     }
     worker_.workload().on_open(*this);
     if (state_ != State::open) return;
     rearm_timer();
     do_receive();
+}
+
+void Connection::reject(CloseReason rejection) {
+    close_reason_ = rejection;
+    // Over TLS the message would need a whole handshake first: a rejected client there
+    // only sees the close.
+    const std::string message = tls_ ? std::string() : worker_.workload().rejection_message(rejection);
+    if (!message.empty()) send(std::string_view(message));
+    close(rejection);
 }
 
 void Connection::fail(const error_code& ec, const char* what) {
@@ -100,7 +108,9 @@ void Connection::finish(CloseReason reason) {
         Stats::add(worker_.stats().send_queue_bytes, -static_cast<std::int64_t>(dropped));
     release_receive_slot();
     worker_.stats().count_close(reason);
-    if (admission_.admitted()) worker_.workload().on_close(*this, reason);
+    // The workload knows only the connections it opened (not one that closed before its
+    // PROXY header).
+    if (admission_.admitted() && !proxy_pending_) worker_.workload().on_close(*this, reason);
     // Its slot first: forget() may report the worker drained, and a stop that completes
     // must find every slot released.
     worker_.server().release(admission_, remote_);

@@ -12,6 +12,7 @@
 //   connection_send.cpp     the send path over a SendQueue (immediate, deferred, posted)
 //   connection_close.cpp    the close and linger state machine, and the timeouts
 //   connection_stream.cpp   the byte stream: the socket itself, or a TLS session over it
+//   connection_proxy.cpp    the PROXY protocol header of a proxy listener, before all else
 //
 // Thread safety: every member function is "in loop" -- call it only on the connection's own
 // I/O thread (from a Workload callback, or after posting to executor()).
@@ -34,6 +35,8 @@
 #include <string>
 #include <string_view>
 
+namespace hiconn::proxy { struct HeaderResult; }
+
 namespace hiconn::core {
 
 class Worker;
@@ -45,9 +48,10 @@ public:
     using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                     boost::asio::io_context::executor_type>;
 
-    /// `session` is empty for plain TCP.
+    /// `session` is empty for plain TCP. `proxy`: a proxy listener's connection, whose
+    /// PROXY header is read (and `remote` replaced) before the workload sees it.
     Connection(Worker& worker, Socket socket, const boost::asio::ip::address& remote,
-               tls::Session session = {});
+               tls::Session session = {}, bool proxy = false);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -77,6 +81,8 @@ public:
     void* user() const noexcept { return user_; }
     void set_user(void* user) noexcept { user_ = user; }
 
+    /// The client's address: the socket's peer, or behind a proxy listener the one its
+    /// PROXY header gave (the workload only ever sees the latter).
     const boost::asio::ip::address& remote_address() const noexcept { return remote_; }
     std::string remote_ip() const { return remote_.to_string(); }
     boost::asio::io_context::executor_type executor() noexcept { return socket_.get_executor(); }
@@ -105,6 +111,8 @@ private:
     /// In loop, once: serves an admitted connection; a rejected one only gets the
     /// workload's rejection message before its close.
     void start(Admission admission);
+    /// The workload's rejection message (none over TLS), then the close.
+    void reject(CloseReason rejection);
     /// A socket operation failed: logs `what` at debug level (silent for
     /// operation_aborted) and closes at once.
     void fail(const boost::system::error_code& ec, const char* what);
@@ -152,6 +160,11 @@ private:
     /// A TLS read that stopped early leaves bytes inside the session, not in the socket.
     bool tls_input_buffered() const { return tls_ && !tls_drained_ && tls_.has_buffered(); }
 
+    // connection_proxy.cpp
+    void start_proxy_header();
+    void on_proxy_readable();
+    void on_proxy_header(const proxy::HeaderResult& header);
+
     // connection_close.cpp
     void start_shutdown();
     void do_linger();
@@ -193,6 +206,7 @@ private:
     bool tls_drained_ : 1;            // the last TLS read found nothing more
     bool tls_read_wants_write_ : 1;   // the TLS read waits for the socket to take its bytes
     bool tls_write_wants_read_ : 1;   // TLS writes wait for the handshake's next input
+    bool proxy_pending_ : 1;          // a proxy listener's connection before its header
 };
 
 }  // namespace hiconn::core

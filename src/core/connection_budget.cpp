@@ -30,14 +30,15 @@ void ConnectionBudget::cancel(Reservation reservation) {
     if (reservation == Reservation::slot) slots_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-Admission ConnectionBudget::admit(const boost::asio::ip::address& remote, Reservation reservation) {
+Admission ConnectionBudget::admit(const boost::asio::ip::address& remote, Reservation reservation,
+                                  bool count_per_ip) {
     Admission a;
     if (reservation == Reservation::none && !take_slot()) {
         a.verdict = Admission::Verdict::rejected_limit;
         return a;
     }
     const std::uint32_t per_ip = max_per_ip_.load(std::memory_order_relaxed);
-    if (per_ip > 0) {
+    if (per_ip > 0 && count_per_ip) {
         if (!per_ip_.try_add(remote, per_ip)) {
             slots_.fetch_sub(1, std::memory_order_relaxed);
             a.verdict = Admission::Verdict::rejected_per_ip;
@@ -47,6 +48,20 @@ Admission ConnectionBudget::admit(const boost::asio::ip::address& remote, Reserv
     }
     stats_.connection_opened();
     return a;
+}
+
+bool ConnectionBudget::admit_client(Admission& admission, const boost::asio::ip::address& client) {
+    if (!admission.admitted() || admission.counted_per_ip) return admission.admitted();
+    const std::uint32_t per_ip = max_per_ip_.load(std::memory_order_relaxed);
+    if (per_ip == 0) return true;
+    if (per_ip_.try_add(client, per_ip)) {
+        admission.counted_per_ip = true;
+        return true;
+    }
+    stats_.connection_released();
+    slots_.fetch_sub(1, std::memory_order_relaxed);
+    admission.verdict = Admission::Verdict::rejected_per_ip;
+    return false;
 }
 
 void ConnectionBudget::release(const Admission& admission, const boost::asio::ip::address& remote) {

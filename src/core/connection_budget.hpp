@@ -53,8 +53,15 @@ public:
     std::optional<Reservation> reserve_accept();
     /// The accept failed: gives back what it held.
     void cancel(Reservation reservation);
-    /// The accept succeeded: decides. The reservation is consumed either way.
-    Admission admit(const boost::asio::ip::address& remote, Reservation reservation);
+    /// The accept succeeded: decides. The reservation is consumed either way. Without
+    /// `count_per_ip` (a proxy listener, whose peer is the balancer) the per-IP limit is
+    /// left to admit_client().
+    Admission admit(const boost::asio::ip::address& remote, Reservation reservation, bool count_per_ip = true);
+    /// A connection admitted without its per-IP count learnt its client's address (the
+    /// PROXY header): counts it there. False when that address is at
+    /// limits.max_connections_per_ip: the slot is given back and `admission` becomes a
+    /// per-IP rejection (release() then has nothing to give back).
+    bool admit_client(Admission& admission, const boost::asio::ip::address& client);
     /// The connection is gone: gives back what admit() gave it.
     void release(const Admission& admission, const boost::asio::ip::address& remote);
 

@@ -102,7 +102,10 @@ void Connection::on_timeout(std::uint32_t now) {
     } else if (t.idle_s && now >= activity_tick_ + t.idle_s) {
         Stats::add(timeouts[static_cast<std::size_t>(TimeoutKind::idle)]);
         activity_tick_ = now;  // the workload may keep the connection (chat: PING first)
-        worker_.workload().on_idle(*this);
+        if (proxy_pending_)    // still waiting for its PROXY header: no workload to ask yet
+            close(CloseReason::idle_timeout);
+        else
+            worker_.workload().on_idle(*this);
     }
     if (state_ == State::closed) return;
     if (stall_since_ && t.send_stall_s && !queue_.empty() && now >= stall_since_ + t.send_stall_s) {

@@ -30,6 +30,10 @@ struct Connection::ReadableHandler {
 
 void Connection::do_receive() {
     if (!reading() || wait_pending_ || receive_pending_) return;
+    if (proxy_pending_) {  // the header is peeked at, never received into a posted buffer
+        do_wait_readable();
+        return;
+    }
     // Posted receives hand the socket a buffer; a TLS session reads the socket itself.
     if (worker_.settings().receive.strategy == ReceiveStrategy::posted && !tls_) {
         if (!has_receive_slot_ && !waiting_receive_slot_) {
@@ -87,6 +91,10 @@ void Connection::on_readable(const error_code& ec) {
     if (state_ != State::open) {  // closing: drop input, watch for the peer's FIN
         if (discard_input() || state_ != State::lingering) return;
         do_linger();
+        return;
+    }
+    if (proxy_pending_) {
+        on_proxy_readable();
         return;
     }
     const auto& receive = worker_.settings().receive;

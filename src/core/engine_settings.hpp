@@ -3,6 +3,8 @@
 // compares enums, never strings. Every field is set by that builder.
 #pragma once
 
+#include "proxy/network.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
@@ -21,11 +23,19 @@ struct EngineSettings {
     struct Listen {
         boost::asio::ip::tcp::endpoint endpoint;
         bool tls = false;  ///< a tls:// listener: its connections run over a tls::Session
+        /// A proxy:// or proxy+tls:// listener: a PROXY protocol header comes first.
+        bool proxy = false;
+        /// "", "tls://", "proxy://" or "proxy+tls://": the config's spelling.
+        const char* scheme() const noexcept {
+            return proxy ? (tls ? "proxy+tls://" : "proxy://") : (tls ? "tls://" : "");
+        }
     };
     std::vector<Listen> listen;
     /// The certificate and key new TLS sessions get; null when no listener is tls://. A
     /// reload brings a new one; open sessions keep theirs.
     std::shared_ptr<const tls::Context> tls;
+    /// proxy_protocol.trusted: the peers whose PROXY header a proxy listener reads.
+    std::vector<proxy::Network> proxy_trusted;
 
     struct Accept {
         std::uint32_t low_watermark;

@@ -28,7 +28,8 @@ Listener::Listener(Server& server, asio::io_context& io, const EngineSettings::L
       tick_timer_(io),
       backoff_timer_(io),
       watermark_(server.settings()->accept.low_watermark, server.settings()->accept.high_watermark),
-      tls_(listen.tls) {}
+      tls_(listen.tls),
+      proxy_(listen.proxy) {}
 
 void Listener::open() {
     try {
@@ -134,9 +135,12 @@ void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::s
             return;
         }
     }
-    const Admission admission = budget.admit(remote.address(), reservation);
+    // Behind a proxy the peer is the balancer: the per-IP count waits for the client's
+    // address in the PROXY header (Connection::on_proxy_header).
+    const Admission admission = budget.admit(remote.address(), reservation, /*count_per_ip=*/!proxy_);
     Worker& worker = server_.worker(target);
-    ConnectionPtr connection(new Connection(worker, std::move(socket), remote.address(), std::move(session)));
+    ConnectionPtr connection(
+        new Connection(worker, std::move(socket), remote.address(), std::move(session), proxy_));
     asio::post(worker.io(), [&worker, connection = std::move(connection), admission]() mutable {
         worker.adopt(std::move(connection), admission);
     });

@@ -42,6 +42,7 @@ public:
 
     boost::asio::ip::tcp::endpoint local_endpoint() const { return bound_; }
     bool tls() const noexcept { return tls_; }
+    bool proxy() const noexcept { return proxy_; }
 
 private:
     void open_socket();
@@ -67,6 +68,7 @@ private:
     std::uint32_t published_target_ = 0;
     std::uint64_t accepts_since_tick_ = 0;
     const bool tls_;
+    const bool proxy_;
     bool operator_paused_ = false;
     bool stopped_ = false;
     std::atomic<bool> limit_paused_{false};

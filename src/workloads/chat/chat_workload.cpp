@@ -110,7 +110,7 @@ public:
     void reload(const config::Config& config) override { server_.reload(config); }
     void listening(const std::vector<core::EngineSettings::Listen>& listeners) override {
         for (const auto& l : listeners)
-            if (l.tls) {
+            if (l.tls && !l.proxy) {  // a proxy+tls port is the balancer's to advertise
                 server_.set_sts_port(l.endpoint.port());
                 return;
             }

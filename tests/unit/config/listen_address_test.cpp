@@ -169,3 +169,69 @@ TEST_CASE("a tls:// listener needs the tls section; Redis takes no tls://", "[co
                                    "test.json"),
                     ConfigError);
 }
+
+TEST_CASE("proxy:// and proxy+tls:// listeners read a PROXY header first", "[config][listen][proxy]")
+{
+    auto a = parse_listen_address("proxy://0.0.0.0:7000");
+    CHECK(a.proxy);
+    CHECK_FALSE(a.tls);
+    CHECK(a.port == 7000);
+    a = parse_listen_address("proxy+tls://[::1]:6697");
+    CHECK(a.proxy);
+    CHECK(a.tls);
+    CHECK(a.host == "::1");
+    CHECK_FALSE(parse_listen_address("tls://1.2.3.4:1").proxy);
+
+    const std::regex pattern(detail::listen_address_pattern(), std::regex::ECMAScript);
+    for (const char* text : {"proxy://", "proxy://tls://1.2.3.4:1", "tls://proxy://1.2.3.4:1",
+                             "proxy+tls://proxy://1.2.3.4:1", "tls+proxy://1.2.3.4:1", "PROXY://1.2.3.4:1",
+                             "proxyxtls://1.2.3.4:1", "proxy://localhost:1"}) {
+        INFO(text);
+        CHECK_THROWS_AS(parse_listen_address(text), std::invalid_argument);
+        CHECK_FALSE(std::regex_match(std::string(text), pattern));
+    }
+    for (const char* text : {"proxy://1.2.3.4:1", "proxy+tls://[::1]:6697", "proxy://*:0"}) {
+        INFO(text);
+        CHECK(std::regex_match(std::string(text), pattern));
+    }
+}
+
+TEST_CASE("proxy+tls needs the tls section; proxy_protocol.trusted takes addresses and CIDR blocks",
+          "[config][listen][proxy]")
+{
+    using hiconn::config::ConfigError;
+    using hiconn::config::from_json_text;
+    try {
+        from_json_text(R"({"listen": ["proxy://127.0.0.1:1", "proxy+tls://127.0.0.1:2"]})", "test.json");
+        FAIL("loaded");
+    } catch (const ConfigError& e) {
+        CHECK(e.json_path() == "listen[1]");
+        CHECK_THAT(e.message(), Catch::Contains("needs the \"tls\" section"));
+    }
+    auto c = from_json_text(R"({"listen": ["proxy://127.0.0.1:1"]})", "test.json");
+    CHECK(c.proxy_protocol.trusted.empty());  // nothing trusted by default, loopback included
+    c = from_json_text(R"({"proxy_protocol": {"trusted": ["127.0.0.1", "10.0.0.0/8", "fd00::/8", "::1"]}})",
+                       "test.json");
+    CHECK(c.proxy_protocol.trusted.size() == 4);
+
+    const std::regex pattern(detail::ip_network_pattern(), std::regex::ECMAScript);
+    for (const char* bad : {"10.0.0.0/33", "localhost", "10.0.0.0/", "::/129", "[::1]", "10.0.0.0/08", "*"}) {
+        INFO(bad);
+        try {
+            from_json_text(std::string(R"({"proxy_protocol": {"trusted": ["10.0.0.1", "::1", ")") + bad + "\"]}}",
+                           "test.json");
+            FAIL("loaded");
+        } catch (const ConfigError& e) {
+            CHECK(e.json_path() == "proxy_protocol.trusted[2]");
+            CHECK_THAT(e.message(), Catch::Contains("CIDR block"));
+        }
+        CHECK_FALSE(std::regex_match(std::string(bad), pattern));
+    }
+    for (const char* good : {"10.0.0.0/8", "0.0.0.0/0", "::/0", "fd00::/8", "2001:db8::1/128", "1.2.3.4"}) {
+        INFO(good);
+        CHECK(std::regex_match(std::string(good), pattern));
+    }
+    CHECK_THROWS_AS(from_json_text(R"({"workload": "chat", "federation": {"redis": "proxy://127.0.0.1:6379"}})",
+                                   "test.json"),
+                    ConfigError);
+}

@@ -97,3 +97,37 @@ TEST_CASE("ConnectionBudget: a lowered limit keeps what is open and admits nothi
     budget.release(open[2], a);
     CHECK(budget.admit(b, Reservation::none).admitted());
 }
+
+TEST_CASE("ConnectionBudget behind a proxy: the per-IP count waits for the client's address", "[budget][proxy]") {
+    Stats stats;
+    ConnectionBudget budget(stats);
+    budget.set_limits(limits(10, 1), LimitAction::reject);
+    const auto balancer = make_address("127.0.0.1");
+    // Three connections from the one balancer address: none counted per IP at accept.
+    Admission first = budget.admit(balancer, Reservation::none, /*count_per_ip=*/false);
+    Admission second = budget.admit(balancer, Reservation::none, false);
+    Admission third = budget.admit(balancer, Reservation::none, false);
+    REQUIRE(first.admitted());
+    REQUIRE(second.admitted());
+    REQUIRE(third.admitted());
+    CHECK(budget.per_ip_count(balancer) == 0);
+    CHECK(stats.connections == 3);
+
+    CHECK(budget.admit_client(first, a));
+    CHECK(first.counted_per_ip);
+    CHECK(budget.per_ip_count(a) == 1);
+    CHECK_FALSE(budget.admit_client(second, a));  // a is at its limit of 1
+    CHECK(second.rejection() == CloseReason::rejected_per_ip);
+    CHECK(budget.slots_in_use() == 2);             // its slot is given back at once
+    CHECK(stats.connections == 2);
+    CHECK(budget.admit_client(third, b));
+
+    budget.release(second, a);  // a rejection holds nothing
+    CHECK(budget.per_ip_count(a) == 1);
+    budget.release(first, a);
+    budget.release(third, b);
+    CHECK(budget.per_ip_count(a) == 0);
+    CHECK(budget.per_ip_count(b) == 0);
+    CHECK(budget.slots_in_use() == 0);
+    CHECK(stats.connections == 0);
+}
