@@ -15,7 +15,7 @@ inline Harness::Peer& cap_user(Harness& h, const std::string& nick, const std::s
     auto& peer = h.connect();
     auto out = h.exchange(peer, "CAP LS 302\r\nNICK " + nick + "\r\nUSER " + nick + " 0 * :Real " + nick +
                                     "\r\nCAP REQ :" + caps + "\r\nCAP END\r\n");
-    REQUIRE(count_containing(out, " CAP * ACK :" + caps) == 1);
+    REQUIRE(count_containing(out, " CAP " + nick + " ACK :" + caps) == 1);
     REQUIRE(count_containing(out, " 001 " + nick + " ") == 1);
     return peer;
 }

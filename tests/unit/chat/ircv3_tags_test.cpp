@@ -16,7 +16,7 @@ TEST_CASE("message-tags: the parser keeps client-only tags, canonical and de-dup
     CHECK(m.tags.empty());
     CHECK(parse_message("@+a=b", m) == ParseResult::empty);
     CHECK(parse_message("@+a=" + std::string(4094, 'x') + " PING x", m) == ParseResult::too_long);
-    REQUIRE(parse_message("@+a=" + std::string(4090, 'x') + " PING x", m) == ParseResult::ok);
+    REQUIRE(parse_message("@+a=" + std::string(4091, 'x') + " PING x", m) == ParseResult::ok);
     CHECK(m.tags.size() == 4094);
     CHECK(parse_message("@+a PRIVMSG #c :" + std::string(500, 'x'), m) == ParseResult::too_long);
 }

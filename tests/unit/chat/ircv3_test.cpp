@@ -264,7 +264,7 @@ TEST_CASE("bot mode: +B, 005 BOT=B, 335, the WHO flag and the bot tag", "[chat][
     for (auto* p : {&bot, &tagged, &plain}) h.exchange(*p, "JOIN #c\r\n");
     h.lines(tagged);
     h.lines(plain);
-    CHECK(count_containing(h.exchange(plain, "WHO #c\r\n"), " bot HB :0 ") == 1);
+    CHECK(count_containing(h.exchange(plain, "WHO #c\r\n"), " bot HB@ :0 ") == 1);
     h.exchange(bot, "@+x=1 PRIVMSG #c :beep\r\n");
     CHECK(h.lines(tagged) == std::vector<std::string>{"@bot;+x=1 :bot!~bot@127.0.0.1 PRIVMSG #c :beep"});
     CHECK(h.lines(plain) == std::vector<std::string>{":bot!~bot@127.0.0.1 PRIVMSG #c :beep"});
