@@ -272,3 +272,29 @@ def test_federated_away_notify_setname_and_bot(fed):
     assert plain.wait_for(text, since=marks[plain]) == f":{actor.prefix} PRIVMSG {ch} :{text}"
     assert any(f" 335 {plain.nick} {actor.nick} :is a bot" in l for l in plain.command(f"WHOIS {actor.nick}"))
     assert plain.count(" AWAY", since=marks[plain]) == 0 and plain.count(" SETNAME ", since=marks[plain]) == 0
+
+
+def test_irssi_negotiates_capabilities_by_default():
+    """irssi 1.4 asks for the capabilities it knows of those offered (all or nothing, in one
+    REQ) and keeps working with the tags it then receives."""
+    from test_chat_clients import wait_for
+    from chat_helpers import Irssi
+    with chat_server() as server, \
+            Irssi("irv3", "Irssi v3", f"--connect=127.0.0.1 --port={server.port} --nick=irv3") as irssi:
+        def acked():
+            return [l for l in irssi.screen_and_log().splitlines() if "acknowledged" in l.lower()]
+        wait_for(lambda: acked(), "irssi to get its CAP ACK")
+        line = acked()[0]  # "Capabilities acknowledged: multi-prefix setname invite-notify ..."
+        for cap in ("multi-prefix", "setname", "invite-notify", "away-notify", "server-time"):
+            assert cap in line.split(), line
+        obs = Client(server.port)
+        obs.register("obs3")
+        wait_for(lambda: "irv3" in obs.command("ISON irv3")[0].split(":")[-1].split(), "irssi to register")
+        irssi.keys("/join #irv3")
+        wait_for(lambda: any(" 319 obs3 irv3 :@#irv3" in l for l in obs.command("WHOIS irv3")),
+                 "irssi to create #irv3")
+        obs.command("JOIN #irv3")
+        obs.send("PRIVMSG #irv3 :tagged hello")
+        wait_for(lambda: "tagged hello" in irssi.screen_and_log(), "irssi to show a server-time message")
+        irssi.keys("reply from irssi")
+        obs.expect(":irv3!~irv3@127.0.0.1 PRIVMSG #irv3 :reply from irssi")
