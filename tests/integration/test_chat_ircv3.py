@@ -43,6 +43,17 @@ def plain_client(port, name):
     return c
 
 
+def capped_and_plain(port, base, caps):
+    """A client with `caps` and a plain one, both on a new channel, all replies read."""
+    ch = f"#{base}{next(_ids)}"
+    capped = cap_client(port, nick(base), caps)
+    plain = plain_client(port, nick("pl"))
+    capped.command(f"JOIN {ch}")
+    plain.command(f"JOIN {ch}")
+    capped.sync()
+    return ch, capped, plain
+
+
 @pytest.fixture(scope="module")
 def server():
     with chat_server() as s:
@@ -81,12 +92,7 @@ def test_cap_ls_req_list_end(port):
 
 
 def test_server_time_with_and_without(port):
-    ch = f"#st{next(_ids)}"
-    timed = cap_client(port, nick("st"), "server-time")
-    plain = plain_client(port, nick("pl"))
-    timed.command(f"JOIN {ch}")
-    plain.command(f"JOIN {ch}")
-    timed.sync()
+    ch, timed, plain = capped_and_plain(port, "st", "server-time")
     plain.send(f"PRIVMSG {ch} :hello")
     line = timed.expect(" PRIVMSG ")[-1]
     assert TIME_TAG.match(line), line
@@ -98,12 +104,7 @@ def test_server_time_with_and_without(port):
 
 
 def test_echo_message_with_and_without(port):
-    ch = f"#em{next(_ids)}"
-    echo = cap_client(port, nick("em"), "echo-message")
-    plain = plain_client(port, nick("pl"))
-    echo.command(f"JOIN {ch}")
-    plain.command(f"JOIN {ch}")
-    echo.sync()
+    ch, echo, plain = capped_and_plain(port, "em", "echo-message")
     assert echo.command(f"PRIVMSG {ch} :one") == [f":{echo.nick}!~{echo.nick}@127.0.0.1 PRIVMSG {ch} :one"]
     assert echo.command(f"NOTICE {plain.nick} :two") == [
         f":{echo.nick}!~{echo.nick}@127.0.0.1 NOTICE {plain.nick} :two"]
@@ -115,11 +116,8 @@ def test_echo_message_with_and_without(port):
 
 
 def test_multi_prefix_and_userhost_in_names(port):
-    ch = f"#mp{next(_ids)}"
-    multi = cap_client(port, nick("mp"), "multi-prefix userhost-in-names")
-    plain = plain_client(port, nick("pl"))
-    multi.command(f"JOIN {ch}", f"MODE {ch} +v {multi.nick}")
-    plain.command(f"JOIN {ch}")
+    ch, multi, plain = capped_and_plain(port, "mp", "multi-prefix userhost-in-names")
+    multi.command(f"MODE {ch} +v {multi.nick}")
     names = " ".join(l for l in multi.command(f"NAMES {ch}") if numeric(l) == 353)
     assert f"@+{multi.nick}!~{multi.nick}@127.0.0.1" in names
     assert f"{plain.nick}!~{plain.nick}@127.0.0.1" in names
@@ -132,12 +130,7 @@ def test_multi_prefix_and_userhost_in_names(port):
 
 
 def test_message_tags_and_tagmsg(port):
-    ch = f"#mt{next(_ids)}"
-    tagged = cap_client(port, nick("mt"), "message-tags")
-    plain = plain_client(port, nick("pl"))
-    tagged.command(f"JOIN {ch}")
-    plain.command(f"JOIN {ch}")
-    tagged.sync()
+    ch, tagged, plain = capped_and_plain(port, "mt", "message-tags")
     plain.send(f"@+example.com/x=a\\sb;+y PRIVMSG {ch} :tagged")
     assert tagged.expect(":tagged")[-1] == f"@+example.com/x=a\\sb;+y :{plain.nick}!~{plain.nick}@127.0.0.1 PRIVMSG {ch} :tagged"
     assert tagged.command(f"@+typing=active TAGMSG {ch}") == []
@@ -173,12 +166,7 @@ def test_away_notify_and_invite_notify(port):
 
 
 def test_setname(port):
-    ch = f"#sn{next(_ids)}"
-    a = cap_client(port, nick("sn"), "setname")
-    plain = plain_client(port, nick("pl"))
-    a.command(f"JOIN {ch}")
-    plain.command(f"JOIN {ch}")
-    a.sync()
+    ch, a, plain = capped_and_plain(port, "sn", "setname")
     assert a.command("SETNAME :Brand New") == [f":{a.nick}!~{a.nick}@127.0.0.1 SETNAME :Brand New"]
     assert any(" 311 " in l and l.endswith(":Brand New") for l in plain.command(f"WHOIS {a.nick}"))
     assert plain.command("SETNAME :Other") == []

@@ -20,6 +20,12 @@ inline Harness::Peer& cap_user(Harness& h, const std::string& nick, const std::s
     return peer;
 }
 
+/// Every peer joins `channel` in order; what they were sent so far is read and dropped.
+inline void join_all(Harness& h, const std::string& channel, const std::vector<Harness::Peer*>& peers) {
+    for (auto* p : peers) h.exchange(*p, "JOIN " + channel + "\r\n");
+    for (auto* p : peers) h.lines(*p);
+}
+
 /// How many distinct buffers the `members` were queued since their lists were cleared; each
 /// must have been queued exactly one.
 inline std::size_t distinct_buffers(const std::vector<Harness::Peer*>& members) {

@@ -47,9 +47,7 @@ TEST_CASE("message-tags: TAGMSG only to clients with message-tags; echo with tag
     Harness h;
     auto& tagged = cap_user(h, "t", "message-tags echo-message");
     auto& plain = h.user("p");
-    h.exchange(tagged, "JOIN #c\r\n");
-    h.exchange(plain, "JOIN #c\r\n");
-    h.lines(tagged);
+    join_all(h, "#c", {&tagged, &plain});
     CHECK(h.exchange(tagged, "@+typing=active TAGMSG #c\r\n") ==
           std::vector<std::string>{"@+typing=active :t!~t@127.0.0.1 TAGMSG #c"});
     CHECK(h.lines(plain).empty());

@@ -107,9 +107,7 @@ TEST_CASE("server-time: tags only for the client that asked", "[chat][ircv3]") {
     Harness h;
     auto& a = cap_user(h, "a", "server-time");
     auto& b = h.user("b");
-    h.exchange(a, "JOIN #c\r\n");
-    h.exchange(b, "JOIN #c\r\n");
-    h.lines(a);
+    join_all(h, "#c", {&a, &b});
     h.exchange(b, "PRIVMSG #c :hi\r\n");
     auto got = h.lines(a);
     REQUIRE(got.size() == 1);
@@ -127,8 +125,7 @@ TEST_CASE("echo-message: the sender gets its PRIVMSG/NOTICE back, once", "[chat]
     Harness h;
     auto& a = cap_user(h, "a", "echo-message");
     auto& b = h.user("b");
-    h.exchange(a, "JOIN #c\r\n");
-    h.exchange(b, "JOIN #c\r\n");
+    join_all(h, "#c", {&a, &b});
     CHECK(h.exchange(a, "PRIVMSG #c :hi\r\n") == std::vector<std::string>{":a!~a@127.0.0.1 PRIVMSG #c :hi"});
     CHECK(h.exchange(a, "NOTICE b :psst\r\n") == std::vector<std::string>{":a!~a@127.0.0.1 NOTICE b :psst"});
     CHECK(h.exchange(a, "PRIVMSG a :me\r\n") == std::vector<std::string>{":a!~a@127.0.0.1 PRIVMSG a :me"});
@@ -222,10 +219,7 @@ TEST_CASE("invite-notify: members that asked see INVITEs to their channel", "[ch
     auto& op = h.user("op");
     auto& plain = h.user("p");
     auto& guest = h.user("g");
-    h.exchange(op, "JOIN #c\r\n");
-    h.exchange(watcher, "JOIN #c\r\n");
-    h.exchange(plain, "JOIN #c\r\n");
-    h.lines(watcher);
+    join_all(h, "#c", {&op, &watcher, &plain});
     CHECK(numerics(h.exchange(op, "INVITE g #c\r\n")) == std::vector<int>{341});
     CHECK(h.lines(guest) == std::vector<std::string>{":op!~op@127.0.0.1 INVITE g :#c"});
     CHECK(h.lines(watcher) == std::vector<std::string>{":op!~op@127.0.0.1 INVITE g :#c"});
