@@ -7,7 +7,7 @@ import re
 import pytest
 
 from chat_helpers import SERVER, Client, chat_server, numeric
-from federation_helpers import CROSS, Network, fence, token
+from federation_helpers import CROSS, fence, token, two_nodes  # noqa: F401 (a fixture)
 from federation_helpers import nick as fed_nick
 
 _ids = itertools.count()
@@ -193,13 +193,8 @@ def test_bot_mode(port):
 
 
 @pytest.fixture(scope="module")
-def fed():
-    network = Network(2)
-    try:
-        network.start()
-        yield network
-    finally:
-        network.close()
+def fed(two_nodes):
+    return two_nodes
 
 
 def fed_cap_client(net, node, caps):
