@@ -84,7 +84,7 @@ TEST_CASE("message-tags: variants per broadcast are bounded by the wire caps", "
         h.exchange(p, "JOIN #big\r\n");
         members.push_back(&p);
     }
-    for (auto* p : members) p->record->buffers.clear();
+    for (auto* p : members) p->record->keep_buffers = true;
     h.send(sender, "@+r=1 PRIVMSG #big :once\r\n");
     CHECK(distinct_buffers(members) == 4);  // plain (twice: no caps, echo-message), @time, @+r, @time;+r
 }

@@ -165,7 +165,7 @@ TEST_CASE("format-once: a broadcast to many members makes one buffer per variant
         h.exchange(p, "JOIN #big\r\n");
         members.push_back(&p);
     }
-    for (auto* p : members) p->record->buffers.clear();
+    for (auto* p : members) p->record->keep_buffers = true;
     h.send(sender, "PRIVMSG #big :once\r\n");
     CHECK(distinct_buffers(members) == 2);  // plain, and with @time -- not 20
 }
