@@ -458,6 +458,17 @@ class Network:
         print("---- redis log ----\n" + self.redis.log()[-3000:])
 
 
+@pytest.fixture(scope="module")
+def two_nodes():
+    """Redis + 2 nodes, shared by a module's tests (import it into the test module)."""
+    net = Network(2)
+    try:
+        net.start()
+        yield net
+    finally:
+        net.close()
+
+
 @pytest.fixture
 def network():
     """Redis + 3 nodes, for one test."""

@@ -6,6 +6,7 @@ import itertools
 import pytest
 
 from chat_helpers import SERVER, Client, chat_server, count, numeric, registered
+from federation_helpers import two_nodes  # noqa: F401 (a fixture)
 
 _ids = itertools.count()
 
@@ -195,14 +196,8 @@ def test_ban_exception_and_invite_exception_lists(port):
 # ---- across federated nodes (two nodes on Debian's redis-server)
 
 @pytest.fixture(scope="module")
-def fed():
-    from federation_helpers import Network
-    network = Network(2)
-    try:
-        network.start()
-        yield network
-    finally:
-        network.close()
+def fed(two_nodes):
+    return two_nodes
 
 
 def test_federated_who_whowas_userhost_invite(fed):

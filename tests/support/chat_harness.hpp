@@ -22,6 +22,8 @@ struct LinkRecord {
     std::string ip = "127.0.0.1";
     std::size_t thread = 0;
     std::string written;               ///< every byte queued, in order
+    bool keep_buffers = false;         ///< record `buffers` (off: a fuzz run would grow it)
+    std::vector<SharedBuffer> buffers; ///< with keep_buffers, each buffer queued (format-once checks)
     std::size_t read_pos = 0;          ///< lines() consumed up to here
     bool closed = false;
     core::CloseReason reason = core::CloseReason::peer_closed;
@@ -35,6 +37,7 @@ public:
     void enqueue(SharedBuffer bytes) override {
         HICONN_SUPPORT_REQUIRE(!r_->closed);  // nothing is queued after the close
         r_->written += *bytes;
+        if (r_->keep_buffers) r_->buffers.push_back(bytes);
     }
     void close(core::CloseReason reason) override {
         r_->closed = true;

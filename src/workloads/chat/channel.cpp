@@ -35,7 +35,8 @@ bool Channel::banned(std::string_view prefix) const {
     return listed(bans, prefix) && !listed(excepts, prefix);
 }
 
-const char* Channel::prefix_of(const MemberFlags& flags) noexcept {
+const char* Channel::prefix_of(const MemberFlags& flags, bool all) noexcept {
+    if (all && flags.op && flags.voice) return "@+";
     return flags.op ? "@" : flags.voice ? "+" : "";
 }
 

@@ -58,8 +58,9 @@ struct Channel {
 
     /// "+ntk key" (the key only when `show_key`, i.e. for members).
     std::string mode_string(bool show_key) const;
-    /// "@" for operators, "+" for voiced, "" otherwise.
-    static const char* prefix_of(const MemberFlags& flags) noexcept;
+    /// "@" for operators, "+" for voiced, "" otherwise; with `all` (IRCv3 multi-prefix) "@+"
+    /// for a voiced operator.
+    static const char* prefix_of(const MemberFlags& flags, bool all = false) noexcept;
 };
 
 }  // namespace hiconn::chat

@@ -127,7 +127,9 @@ void ChatServer::run_line(Client& client, std::string_view line) {
     Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}};
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (parsed == ParseResult::no_command) {
+        if (parsed == ParseResult::too_long) {  // over the message-tags limits
+            ctx.reply(ctx.numeric(Numeric::ERR_INPUTTOOLONG).trailing("Input line was too long"));
+        } else if (parsed == ParseResult::no_command) {
             if (!message.command.empty())
                 ctx.reply(ctx.numeric(Numeric::ERR_UNKNOWNCOMMAND).arg(message.command)
                               .trailing("Unknown command"));

@@ -43,6 +43,7 @@ struct ClientState {
     bool cap_negotiating = false; ///< CAP LS seen, CAP END not yet: registration waits
     bool invisible = false;       ///< user mode +i
     bool detached = false;        ///< removed from nicks and channels (quit)
+    std::uint32_t caps = 0;       ///< enabled IRCv3 capabilities (Cap bits, caps.hpp); fits the padding
     std::uint64_t mark = 0;       ///< ServerState::peers_of() de-duplication
 };
 

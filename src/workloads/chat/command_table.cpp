@@ -11,7 +11,7 @@ namespace {
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
 // Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 30> commands{{
+constexpr std::array<CommandSpec, 32> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
@@ -32,11 +32,13 @@ constexpr std::array<CommandSpec, 30> commands{{
     // messaging
     {"PRIVMSG", 0, true, handle_privmsg},
     {"NOTICE", 0, true, handle_notice},
+    {"TAGMSG", 1, true, handle_tagmsg},
     // queries
     {"WHO", 0, true, handle_who},
     {"WHOIS", 1, true, handle_whois},
     {"ISON", 1, true, handle_ison},
     {"AWAY", 0, true, handle_away},
+    {"SETNAME", 1, true, handle_setname},
     {"LUSERS", 0, true, handle_lusers},
     {"MOTD", 0, true, handle_motd},
     {"WHOWAS", 0, true, handle_whowas},

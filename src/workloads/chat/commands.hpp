@@ -7,8 +7,12 @@
 
 namespace hiconn::chat {
 
-// commands_registration.cpp
+// commands_cap.cpp
 void handle_cap(Context&, const Message&);
+
+// commands_registration.cpp
+/// Completes registration once NICK and USER are in and CAP negotiation (if any) ended.
+void try_register(Context&);
 void handle_pass(Context&, const Message&);
 void handle_nick(Context&, const Message&);
 void handle_user(Context&, const Message&);
@@ -28,6 +32,7 @@ void handle_invite(Context&, const Message&);
 // commands_messaging.cpp
 void handle_privmsg(Context&, const Message&);
 void handle_notice(Context&, const Message&);
+void handle_tagmsg(Context&, const Message&);
 
 // commands_who.cpp
 void handle_who(Context&, const Message&);
@@ -44,6 +49,7 @@ void handle_admin(Context&, const Message&);
 void handle_whois(Context&, const Message&);
 void handle_ison(Context&, const Message&);
 void handle_away(Context&, const Message&);
+void handle_setname(Context&, const Message&);
 void handle_lusers(Context&, const Message&);
 void handle_motd(Context&, const Message&);
 

@@ -1,6 +1,7 @@
 // Channel membership and channel information: JOIN, PART, TOPIC, NAMES, LIST, KICK, INVITE
 // (RFC 2812 3.2, RFC 2811).
 #include "workloads/chat/casemap.hpp"
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/commands.hpp"
 #include "workloads/chat/mask.hpp"
 
@@ -54,9 +55,12 @@ void send_names(Context& ctx, Channel& channel) {
     const bool see_all = is_member(channel, ctx.client);
     std::size_t header = start().finish().size() + 2;  // + " :"
     std::string names;
+    const bool all = (ctx.me().caps & cap_multi_prefix) != 0;
+    const bool userhost = (ctx.me().caps & cap_userhost_in_names) != 0;
     for (auto& [member, flags] : channel.members) {
         if (!see_all && member->state.invisible) continue;
-        std::string entry = Channel::prefix_of(flags) + member->state.nick;
+        std::string entry = Channel::prefix_of(flags, all) +
+                            (userhost ? member->prefix() : member->state.nick);
         if (!names.empty() && header + names.size() + 1 + entry.size() > 512) {
             ctx.reply(start().trailing(names));
             names.clear();
@@ -120,6 +124,7 @@ void handle_join(Context& ctx, const Message& m) {
         Channel& joined = ctx.state.join(ctx.client, channel, name, ctx.now);
         SharedBuffer line = core::make_shared_buffer(ctx.from_me("JOIN").arg(joined.name).finish());
         ctx.state.broadcast(joined, line, ctx.out, nullptr);
+        if (!ctx.me().away.empty()) ctx.state.notify_away(ctx.client, ctx.out, &joined);  // away-notify
         ctx.network().joined(ctx.client, joined, joined.members.at(&ctx.client));
         if (!joined.topic.empty()) send_topic(ctx, joined);
         send_names(ctx, joined);
@@ -324,8 +329,10 @@ void handle_invite(Context& ctx, const Message& m) {
     const std::string& shown = channel != nullptr ? channel->name : name;
     ctx.network().invited(ctx.client, shown, *target);
     ctx.reply(ctx.numeric(Numeric::RPL_INVITING).arg(target->state.nick).arg(shown));
-    ctx.out.to(*target, core::make_shared_buffer(
-                            ctx.from_me("INVITE").arg(target->state.nick).trailing(shown).finish()));
+    SharedBuffer invite = core::make_shared_buffer(ctx.from_me("INVITE").arg(target->state.nick).trailing(shown).finish());
+    ctx.out.to(*target, invite);
+    // IRCv3 invite-notify: the channel's members that asked see it too (the target is not one).
+    if (channel != nullptr) ctx.state.broadcast(*channel, invite, ctx.out, &ctx.client, cap_invite_notify);
     if (!target->state.away.empty())
         ctx.reply(ctx.numeric(Numeric::RPL_AWAY).arg(target->state.nick).trailing(target->state.away));
 }

@@ -1,6 +1,7 @@
 // MODE for channels (RFC 2811 4: o v n t m i k l s, and the b e I lists) and for users
 // (RFC 2812 3.1.5: i).
 #include "workloads/chat/casemap.hpp"
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/commands.hpp"
 #include "workloads/chat/mask.hpp"
 
@@ -86,7 +87,10 @@ void user_mode(Context& ctx, const Message& m) {
     }
     ClientState& me = ctx.me();
     if (m.params.size() < 2) {
-        ctx.reply(ctx.numeric(Numeric::RPL_UMODEIS).arg(me.invisible ? "+i" : "+"));
+        std::string modes = "+";
+        if (me.invisible) modes += 'i';
+        if ((me.caps & mode_bot) != 0) modes += 'B';
+        ctx.reply(ctx.numeric(Numeric::RPL_UMODEIS).arg(modes));
         return;
     }
     bool adding = true, unknown = false;
@@ -103,6 +107,13 @@ void user_mode(Context& ctx, const Message& m) {
             if (sign != applied_sign) applied += sign;
             applied_sign = sign;
             applied += 'i';
+        } else if (c == 'B') {  // IRCv3 bot mode
+            if (((me.caps & mode_bot) != 0) == adding) continue;
+            me.caps = adding ? me.caps | mode_bot : me.caps & ~std::uint32_t{mode_bot};
+            char sign = adding ? '+' : '-';
+            if (sign != applied_sign) applied += sign;
+            applied_sign = sign;
+            applied += 'B';
         } else {
             unknown = true;  // e.g. +o: no server operators here
         }

@@ -1,5 +1,6 @@
 // Queries and information: WHOIS, ISON, AWAY, LUSERS, MOTD (RFC 2812 3.4, 3.6, 4.1, 4.9).
 // WHO and USERHOST are in commands_who.cpp, TIME/VERSION/INFO/ADMIN in commands_info.cpp.
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/commands.hpp"
 
 namespace hiconn::chat {
@@ -58,7 +59,8 @@ void handle_whois(Context& ctx, const Message& m) {
         for (Channel* channel : w.channels) {
             if (channel->secret && channel->members.count(&ctx.client) == 0) continue;
             if (!channels.empty()) channels += ' ';
-            channels += Channel::prefix_of(channel->members.at(who));
+            channels += Channel::prefix_of(channel->members.at(who),
+                                           (ctx.me().caps & cap_multi_prefix) != 0);
             channels += channel->name;
         }
         if (!channels.empty())
@@ -67,6 +69,7 @@ void handle_whois(Context& ctx, const Message& m) {
                       .arg(who->node() ? *who->node() : ctx.settings().server_name)
                       .trailing(ctx.settings().network_name + " (hiconn)"));
         if (!w.away.empty()) ctx.reply(ctx.numeric(Numeric::RPL_AWAY).arg(w.nick).trailing(w.away));
+        if ((w.caps & mode_bot) != 0) ctx.reply(ctx.numeric(Numeric::RPL_WHOISBOT).arg(w.nick).trailing("is a bot"));
         if (who->link().secure()) {
             ctx.reply(ctx.numeric(Numeric::RPL_WHOISSECURE).arg(w.nick).trailing("is using a secure connection"));
             // A fingerprint follows its owner across nicks: only the user sees their own.
@@ -101,15 +104,36 @@ void handle_ison(Context& ctx, const Message& m) {
 }
 
 void handle_away(Context& ctx, const Message& m) {
-    if (m.params.empty() || m.params[0].empty()) {
-        ctx.me().away.clear();
+    const std::string away = m.params.empty() ? std::string() : m.params[0].substr(0, 300);
+    if (away.empty())
         ctx.reply(ctx.numeric(Numeric::RPL_UNAWAY).trailing("You are no longer marked as being away"));
-        ctx.network().away_set(ctx.client);
+    else
+        ctx.reply(ctx.numeric(Numeric::RPL_NOWAWAY).trailing("You have been marked as being away"));
+    if (away == ctx.me().away) return;  // no change: nothing to tell (away-notify) or share
+    ctx.me().away = away;
+    ctx.network().away_set(ctx.client);
+    ctx.state.notify_away(ctx.client, ctx.out);  // IRCv3 away-notify
+}
+
+/// Longest real name SETNAME takes: what every federated node accepts in a user record.
+constexpr std::size_t max_realname = 256;
+
+// IRCv3 setname: SETNAME :new real name. Shown to the client and its channel peers that
+// have the capability; an empty one is refused with FAIL (the spec's standard reply).
+void handle_setname(Context& ctx, const Message& m) {
+    const std::string& realname = m.params[0];
+    if (realname.empty() || realname.size() > max_realname) {
+        ctx.reply(ctx.from_server("FAIL").arg("SETNAME").arg("INVALID_REALNAME")
+                      .trailing("Realname is not valid"));
         return;
     }
-    ctx.me().away = m.params[0].substr(0, 300);
-    ctx.reply(ctx.numeric(Numeric::RPL_NOWAWAY).trailing("You have been marked as being away"));
-    ctx.network().away_set(ctx.client);
+    if (realname == ctx.me().realname) {
+        if ((ctx.me().caps & cap_setname) != 0) ctx.reply(ctx.from_me("SETNAME").trailing(realname));
+        return;
+    }
+    ctx.me().realname = realname;
+    ctx.state.notify_setname(ctx.client, ctx.out);
+    ctx.network().realname_set(ctx.client);
 }
 
 void handle_lusers(Context& ctx, const Message&) { send_lusers(ctx); }

@@ -1,8 +1,6 @@
-// Registration: CAP, PASS, NICK, USER and the welcome burst (RFC 2812 3.1, IRCv3 CAP).
+// Registration: PASS, NICK, USER and the welcome burst (RFC 2812 3.1); CAP is in commands_cap.cpp.
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
-
-#include <cstdlib>
 
 namespace hiconn::chat {
 
@@ -16,12 +14,14 @@ void send_welcome(Context& ctx) {
     ctx.reply(ctx.numeric(Numeric::RPL_YOURHOST)
                   .trailing("Your host is " + s.server_name + ", running version " + s.version));
     ctx.reply(ctx.numeric(Numeric::RPL_CREATED).trailing("This server was created " + s.created));
-    ctx.reply(ctx.numeric(Numeric::RPL_MYINFO).arg(s.server_name).arg(s.version).arg("i")
+    ctx.reply(ctx.numeric(Numeric::RPL_MYINFO).arg(s.server_name).arg(s.version).arg("Bi")
                   .arg("Ibeiklmnostv"));
     send_isupport(ctx);
     send_lusers(ctx);
     send_motd(ctx);
 }
+
+}  // namespace
 
 // Completes registration once NICK and USER are in and CAP negotiation (if any) ended.
 void try_register(Context& ctx) {
@@ -40,35 +40,6 @@ void try_register(Context& ctx) {
     ctx.state.note_registered();
     send_welcome(ctx);
     ctx.network().registered(ctx.client);
-}
-
-}  // namespace
-
-void handle_cap(Context& ctx, const Message& m) {
-    const std::string sub = ascii_upper(m.params[0]);
-    ClientState& me = ctx.me();
-    // No capabilities can be requested: LIST is empty, every REQ is refused. LS 302 offers
-    // sts to plain clients when a TLS port exists (an upgrade hint, never requested).
-    if (sub == "LS") {
-        if (!me.registered) me.cap_negotiating = true;
-        const bool v302 = m.params.size() > 1 && std::atoi(m.params[1].c_str()) >= 302;
-        const std::uint16_t sts_port = ctx.settings().sts_port;
-        const std::string caps = v302 && sts_port && !ctx.client.link().secure()
-                                     ? "sts=port=" + std::to_string(sts_port) : std::string();
-        ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("LS").trailing(caps));
-    } else if (sub == "LIST") {
-        ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("LIST").trailing(""));
-    } else if (sub == "REQ") {
-        if (!me.registered) me.cap_negotiating = true;
-        ctx.reply(ctx.from_server("CAP").arg(ctx.client.nick_or_star()).arg("NAK")
-                      .trailing(m.params.size() > 1 ? m.params[1] : ""));
-    } else if (sub == "END") {
-        me.cap_negotiating = false;
-        try_register(ctx);
-    } else {
-        ctx.reply(ctx.numeric(Numeric::ERR_INVALIDCAPCMD).arg(m.params[0])
-                      .trailing("Invalid CAP command"));
-    }
 }
 
 void handle_pass(Context& ctx, const Message& m) {

@@ -1,6 +1,7 @@
 // WHO (RFC 2812 3.6.1, Modern IRC) with the IRCv3 WHOX extension (354), WHOWAS (3.6.3)
 // and USERHOST (RFC 2812 4.8).
 #include "workloads/chat/casemap.hpp"
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/commands.hpp"
 #include "workloads/chat/mask.hpp"
 
@@ -51,7 +52,8 @@ bool shares_channel(Client& a, Client& b) {
 void who_reply(Context& ctx, const WhoQuery& q, std::string_view channel, Client& who,
                const MemberFlags* member) {
     std::string flags = who.state.away.empty() ? "H" : "G";
-    if (member != nullptr) flags += Channel::prefix_of(*member);
+    if ((who.state.caps & mode_bot) != 0) flags += 'B';  // IRCv3 bot mode
+    if (member != nullptr) flags += Channel::prefix_of(*member, (ctx.me().caps & cap_multi_prefix) != 0);
     const std::string& server = who.node() ? *who.node() : ctx.settings().server_name;
     if (!q.whox) {
         ctx.reply(ctx.numeric(Numeric::RPL_WHOREPLY).arg(channel).arg(who.state.user).arg(who.host())

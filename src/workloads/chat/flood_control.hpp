@@ -2,7 +2,8 @@
 // to `burst`. A line that finds the bucket empty is delayed, not dropped; the delayed
 // lines are released as tokens come back. More than max_queued delayed lines is an
 // "Excess Flood". Reading is not paused meanwhile: the queue is bounded by max_queued lines
-// of at most 512 bytes, and a client far over the limit is closed rather than throttled.
+// of at most 512 bytes (4096 + 512 for a line with IRCv3 message tags, so up to ~450 KB at
+// the default max_queued of 100), and a client far over the limit is closed rather than throttled.
 // In loop.
 #pragma once
 

@@ -1,6 +1,7 @@
 // Splits a byte stream into IRC lines (the codec, muduo-style, apart from the protocol).
 // Lines end in CRLF or a bare LF. A line longer than 512 bytes including its CRLF
-// (RFC 2812 2.3) is reported as too long and dropped; a peer that sends more than
+// (RFC 2812 2.3), or 4096 + 512 for one that starts with IRCv3 tags ('@', message-tags: 4096
+// bytes of client tags), is reported as too long and dropped; a peer that sends more than
 // `max_partial` bytes without any newline is reported as overflowing (the caller closes it).
 // Only a partial line is kept between calls, and nothing once it completes: an idle client
 // holds no buffer. In loop (one framer per connection).
@@ -33,6 +34,12 @@ public:
 
 private:
     static constexpr std::size_t max_line = 512;  // RFC 2812 2.3, CRLF included
+    /// IRCv3 message-tags: '@', at most 4094 bytes of client tags and a space before the rest
+    /// (the parser checks the two parts; this bounds what is buffered).
+    static constexpr std::size_t max_tagged_line = 4096 + max_line;
+    static std::size_t limit_for(std::string_view head) noexcept {
+        return !head.empty() && head.front() == '@' ? max_tagged_line : max_line;
+    }
 
     // Compact: one framer per connection, idle or not.
     std::unique_ptr<std::string> partial_;  // the incomplete line, while it is <= max_line
@@ -47,8 +54,10 @@ LineFramer::Status LineFramer::feed(std::string_view data, Sink&& sink) {
         std::string_view chunk = data.substr(0, lf);
         if (lf == std::string_view::npos) {
             if (chunk.size() > max_partial_ - partial_bytes_) return Status::overflow;
+            const bool dropped = partial_bytes_ != 0 && !partial_;  // too long already
+            const std::size_t limit = limit_for(partial_ ? std::string_view(*partial_) : chunk);
             partial_bytes_ += static_cast<std::uint32_t>(chunk.size());
-            if (partial_bytes_ <= max_line) {
+            if (!dropped && partial_bytes_ <= limit) {
                 if (!partial_) partial_ = std::make_unique<std::string>();
                 partial_->append(chunk);
             } else {
@@ -59,7 +68,8 @@ LineFramer::Status LineFramer::feed(std::string_view data, Sink&& sink) {
         data.remove_prefix(lf + 1);
         std::size_t total = partial_bytes_ + chunk.size() + 1;  // with the LF
         bool keep_going;
-        if (total > max_line) {
+        const bool dropped = partial_bytes_ != 0 && !partial_;
+        if (dropped || total > limit_for(partial_bytes_ != 0 ? std::string_view(*partial_) : chunk)) {
             keep_going = sink(Event::too_long, std::string_view{});
         } else if (partial_bytes_ == 0) {
             keep_going = sink(Event::line, chunk);  // the common case: no copy

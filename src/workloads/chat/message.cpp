@@ -2,6 +2,10 @@
 
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/numerics.hpp"
+#include "workloads/chat/tagged_line.hpp"
+
+#include <algorithm>
+#include <utility>
 
 namespace hiconn::chat {
 
@@ -27,6 +31,31 @@ bool valid_command(std::string_view command) {
     return letters || digits;
 }
 
+// "+a=b;c;+d" -> "+a=b;+d": the client-only tags, re-escaped, the last of a name kept.
+std::string client_tags(std::string_view raw) {
+    std::vector<std::pair<std::string_view, std::string>> kept;
+    while (!raw.empty()) {
+        std::size_t end = raw.find(';');
+        std::string_view tag = raw.substr(0, end);
+        raw.remove_prefix(end == std::string_view::npos ? raw.size() : end + 1);
+        std::size_t eq = tag.find('=');
+        std::string_view name = tag.substr(0, eq);
+        if (name.size() < 2 || name.front() != '+') continue;
+        std::string value = eq == std::string_view::npos ? std::string()
+                                                          : escape_tag_value(unescape_tag_value(tag.substr(eq + 1)));
+        auto same = std::find_if(kept.begin(), kept.end(), [&](const auto& t) { return t.first == name; });
+        if (same != kept.end()) kept.erase(same);
+        kept.emplace_back(name, std::move(value));
+    }
+    std::string out;
+    for (const auto& [name, value] : kept) {
+        if (!out.empty()) out += ';';
+        out.append(name);
+        if (!value.empty()) out += '=' + value;
+    }
+    return out;
+}
+
 }  // namespace
 
 ParseResult parse_message(std::string_view line, Message& out) {
@@ -43,6 +72,15 @@ ParseResult parse_message(std::string_view line, Message& out) {
     std::string_view rest = line;
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     if (rest.empty()) return ParseResult::empty;
+    out.tags.clear();
+    if (rest.front() == '@') {
+        rest.remove_prefix(1);
+        std::string_view tags = next_word(rest);
+        if (tags.size() > max_client_tags || rest.size() > 510) return ParseResult::too_long;
+        out.tags = client_tags(tags);
+        while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+        if (rest.empty()) return ParseResult::empty;
+    }
 
     if (rest.front() == ':') {
         rest.remove_prefix(1);

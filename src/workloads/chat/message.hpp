@@ -2,6 +2,8 @@
 //   message = [ ":" prefix SPACE ] command [ params ]
 //   params  = *14( SPACE middle ) [ SPACE ":" trailing ] / 14( SPACE middle ) [ SPACE [ ":" ] trailing ]
 // Bytes are passed through as they are (IRC is byte-oriented; UTF-8 is not validated).
+// IRCv3 message-tags: a leading "@tags " is split off; only client-only tags ("+name") are
+// kept (the server's own, such as time, are never taken from a client).
 #pragma once
 
 #include <string>
@@ -15,13 +17,20 @@ struct Message {
     std::string command;              ///< upper-cased ("PRIVMSG", or a 3-digit numeric)
     std::vector<std::string> params;  ///< the trailing parameter, if any, is the last one
     bool has_trailing = false;        ///< the last parameter came after " :" (it may be empty)
+    /// The client-only tags, as they go out again: "+a=escaped;+b" (escaping made canonical,
+    /// a later duplicate wins, an empty value dropped). Empty when none.
+    std::string tags;
 };
+
+/// Bytes of client tags a client may send (message-tags: 4096 with '@' and the space).
+constexpr std::size_t max_client_tags = 4094;
 
 enum class ParseResult {
     ok,
     empty,           ///< empty or only spaces: silently ignored (RFC 2812 2.3.1)
     nul_byte,        ///< contains NUL, which RFC 2812 forbids anywhere in a message: dropped
     no_command,      ///< a prefix but no command, or a command that is neither letters nor 3 digits
+    too_long,        ///< tags over max_client_tags, or the rest over 510 bytes: 417
 };
 
 /// Parses one line without its CR/LF. On anything but ok, `out` is unspecified, except that

@@ -43,11 +43,14 @@ public:
                               const std::vector<std::string>& /*params*/) {}
     virtual void user_mode(const Client&) {}
     virtual void away_set(const Client&) {}
+    /// The real name changed (IRCv3 SETNAME).
+    virtual void realname_set(const Client&) {}
     /// `channel`: its name (the channel need not exist: Modern IRC delivers such invites).
     virtual void invited(const Client& /*by*/, std::string_view /*channel*/, const Client& /*target*/) {}
-    /// PRIVMSG/NOTICE to a channel (`channel` set) or to a user of another node (`to`).
+    /// PRIVMSG/NOTICE/TAGMSG to a channel (`channel` set) or to a user of another node (`to`);
+    /// `tags`: the client-only tags (IRCv3 message-tags, "+a=b;+c"), often empty.
     virtual void message(const Client& /*from*/, std::string_view /*command*/, const Channel*,
-                         const Client* /*to*/, std::string_view /*text*/) {}
+                         const Client* /*to*/, std::string_view /*text*/, std::string_view /*tags*/) {}
 };
 
 }  // namespace hiconn::chat

@@ -38,6 +38,7 @@ enum class Numeric : int {
     RPL_WHOWASUSER = 314,      ///< "<nick> <user> <host> * :<real name>"
     RPL_ENDOFWHO = 315,        ///< "<name> :End of WHO list"
     RPL_WHOISSECURE = 671,     ///< "<nick> :is using a secure connection" (TLS)
+    RPL_WHOISBOT = 335,        ///< "<nick> :is a bot" (IRCv3 bot mode)
     RPL_ENDOFWHOIS = 318,      ///< "<nick> :End of WHOIS list"
     RPL_WHOISCHANNELS = 319,   ///< "<nick> :*( ( "@" / "+" ) <channel> " " )"
     RPL_LISTSTART = 321,       ///< "Channel :Users  Name" (RFC 1459; dropped by RFC 2812, still sent by most servers)

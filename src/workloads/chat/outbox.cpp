@@ -4,13 +4,22 @@
 
 namespace hiconn::chat {
 
-void Outbox::to(Client& client, const SharedBuffer& line) {
+void Outbox::to_self(std::string_view line, std::string_view msg_tags) {
+    const std::string tags = variants_.tags(self_ != nullptr ? self_->state.caps : 0, msg_tags);
+    if (tags.empty())
+        self_bytes_.append(line);
+    else
+        self_bytes_ += tag_lines(line, tags);
+}
+
+void Outbox::to(Client& client, const SharedBuffer& line, std::string_view msg_tags) {
     if (client.remote()) return;
     if (&client == self_) {
-        self_bytes_.append(*line);  // keeps the order with the self client's other replies
+        to_self(*line, msg_tags);  // keeps the order with the self client's other replies
         return;
     }
-    items_.push_back(Item{client.shared_from_this(), line});
+    // The same buffer for every recipient of one variant (format-once per capability set).
+    items_.push_back(Item{client.shared_from_this(), variants_.get(line, client.state.caps, msg_tags)});
 }
 
 void Outbox::deliver(std::vector<Item>& items) {

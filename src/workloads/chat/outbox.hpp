@@ -9,6 +9,7 @@
 #pragma once
 
 #include "workloads/chat/client.hpp"
+#include "workloads/chat/tagged_line.hpp"
 
 #include <string>
 #include <string_view>
@@ -25,11 +26,13 @@ public:
     /// recipient's thread.
     Outbox() = default;
 
-    /// A line for the client running the command.
-    void to_self(std::string_view line) { self_bytes_.append(line); }
+    /// A line for the client running the command (tagged as its capabilities ask;
+    /// `msg_tags` only for message-tags, see LineVariants::tags).
+    void to_self(std::string_view line, std::string_view msg_tags = {});
     /// A line for any client (lock held: takes a reference to keep it alive). Users of other
     /// nodes are skipped: their nodes deliver to them.
-    void to(Client& client, const SharedBuffer& line);
+    /// `msg_tags`: tags for message-tags recipients (the same for every call with `line`).
+    void to(Client& client, const SharedBuffer& line, std::string_view msg_tags = {});
 
     /// Room for `n` more lines to other clients (a channel broadcast).
     void reserve(std::size_t n) { items_.reserve(items_.size() + n); }
@@ -46,6 +49,11 @@ public:
 
     std::size_t deliveries() const noexcept { return items_.size(); }
 
+    /// The origin time of what is delivered (federation: the event's wall-clock ms), 0 = now.
+    void set_time_ms(std::int64_t wall_ms) { variants_.set_time_ms(wall_ms); }
+    /// Tagged buffers made for other clients (tests: one per variant, not per recipient).
+    std::size_t variants_formatted() const noexcept { return variants_.formatted(); }
+
 private:
     struct Item {
         ClientPtr client;
@@ -56,6 +64,7 @@ private:
     Client* self_ = nullptr;
     std::string self_bytes_;
     std::vector<Item> items_;
+    LineVariants variants_;
 };
 
 }  // namespace hiconn::chat

@@ -1,6 +1,7 @@
 #include "workloads/chat/server_state.hpp"
 
 #include "core/log.hpp"
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/irc_line.hpp"
 
@@ -133,10 +134,29 @@ std::vector<Client*> ServerState::peers_of(Client& client) {
 }
 
 void ServerState::broadcast(Channel& channel, const SharedBuffer& line, Outbox& out,
-                            Client* except) {
+                            Client* except, std::uint32_t need_caps, std::string_view msg_tags) {
     out.reserve(channel.members.size());
     for (auto& [member, flags] : channel.members)
-        if (member != except) out.to(*member, line);
+        if (member != except && (member->state.caps & need_caps) == need_caps) out.to(*member, line, msg_tags);
+}
+
+void ServerState::notify_away(Client& who, Outbox& out, Channel* channel) {
+    IrcLine away(who.prefix(), "AWAY");
+    if (!who.state.away.empty()) away.trailing(who.state.away);
+    SharedBuffer line = core::make_shared_buffer(away.finish());
+    if (channel != nullptr) {
+        broadcast(*channel, line, out, &who, cap_away_notify);
+        return;
+    }
+    for (Client* peer : peers_of(who))
+        if ((peer->state.caps & cap_away_notify) != 0) out.to(*peer, line);
+}
+
+void ServerState::notify_setname(Client& who, Outbox& out) {
+    SharedBuffer line = core::make_shared_buffer(IrcLine(who.prefix(), "SETNAME").trailing(who.state.realname).finish());
+    if ((who.state.caps & cap_setname) != 0) out.to(who, line);
+    for (Client* peer : peers_of(who))
+        if ((peer->state.caps & cap_setname) != 0) out.to(*peer, line);
 }
 
 void ServerState::remember(const Client& client, std::int64_t now) {

@@ -83,7 +83,19 @@ public:
     /// Every other client sharing a channel with `client`, each once.
     std::vector<Client*> peers_of(Client& client);
     /// Sends `line` to every member of `channel` except `except` (nullptr: everyone).
-    void broadcast(Channel& channel, const SharedBuffer& line, Outbox& out, Client* except);
+    /// Only to members with all of `need_caps` (IRCv3: TAGMSG, away-notify, ...); `msg_tags`
+    /// for those with message-tags.
+    void broadcast(Channel& channel, const SharedBuffer& line, Outbox& out, Client* except,
+                   std::uint32_t need_caps = 0, std::string_view msg_tags = {});
+
+    /// IRCv3 away-notify: ":nick!user@host AWAY[ :message]" to the clients with away-notify
+    /// that share a channel with `who` (or, with `channel`, to its members: `who` joined it
+    /// while away). Not to `who` itself.
+    void notify_away(Client& who, Outbox& out, Channel* channel = nullptr);
+
+    /// IRCv3 setname: ":nick!user@host SETNAME :realname" to the clients with setname that
+    /// share a channel with `who`, and to `who` itself if it has setname.
+    void notify_setname(Client& who, Outbox& out);
 
     /// Sets or changes a nick (the nick must be free); keeps `nicks` in step.
     void set_nick(Client& client, std::string_view nick);

@@ -4,6 +4,7 @@
 
 #include "federation/envelope.hpp"
 #include "workloads/chat/channel.hpp"
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/client.hpp"
 
 #include "workloads/chat/casemap.hpp"
@@ -26,7 +27,7 @@ inline Json user(const Client& c) {
     const ClientState& s = c.state;
     return Json{{"u", s.id},         {"nick", s.nick},       {"user", s.user},
                 {"host", c.host()},  {"real", s.realname},   {"nts", s.nick_ms},
-                {"inv", s.invisible}, {"away", s.away}};
+                {"inv", s.invisible}, {"away", s.away}, {"bot", (s.caps & mode_bot) != 0}};
 }
 
 /// The flag modes of a channel as letters ("ntmis"), and back.

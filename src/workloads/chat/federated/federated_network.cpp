@@ -89,17 +89,22 @@ void FederatedNetwork::channel_mode(const Client& c, const Channel& ch, const st
     publish("cmode", c, Json{{"ch", ch.name}, {"m", modes}, {"p", params}});
 }
 
-void FederatedNetwork::user_mode(const Client& c) { publish("umode", c, Json{{"inv", c.state.invisible}}); }
+void FederatedNetwork::user_mode(const Client& c) { publish("umode", c, Json{{"inv", c.state.invisible}, {"bot", (c.state.caps & mode_bot) != 0}}); }
 
 void FederatedNetwork::away_set(const Client& c) { publish("away", c, Json{{"x", c.state.away}}); }
+
+// The whole user record again: other nodes take the new real name from it (apply_user).
+void FederatedNetwork::realname_set(const Client& c) { publish("user", c, event_body::user(c)); }
 
 void FederatedNetwork::invited(const Client& by, std::string_view channel, const Client& target) {
     publish("invite", by, Json{{"ch", channel}, {"to", target.state.nick}});
 }
 
 void FederatedNetwork::message(const Client& from, std::string_view command, const Channel* channel,
-                               const Client* to, std::string_view text) {
-    Json body{{"c", command}, {"x", text}};
+                               const Client* to, std::string_view text, std::string_view tags) {
+    // "t": when it was sent (wall-clock ms), the server-time of its deliveries on other nodes.
+    Json body{{"c", command}, {"x", text}, {"t", wall_clock_ms()}};
+    if (!tags.empty()) body["g"] = tags;  // message-tags: the client-only tags
     if (channel != nullptr)
         body["ch"] = channel->name;
     else if (to != nullptr)

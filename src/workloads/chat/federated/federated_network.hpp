@@ -59,9 +59,10 @@ public:
                       const std::vector<std::string>& params) override;
     void user_mode(const Client&) override;
     void away_set(const Client&) override;
+    void realname_set(const Client&) override;
     void invited(const Client& by, std::string_view channel, const Client& target) override;
     void message(const Client& from, std::string_view command, const Channel* channel,
-                 const Client* to, std::string_view text) override;
+                 const Client* to, std::string_view text, std::string_view tags) override;
 
     // ---- federation::NodeObserver (federation thread) ----
     void on_link_up() override;

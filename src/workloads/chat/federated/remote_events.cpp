@@ -2,12 +2,14 @@
 // delivers the resulting line to this node's own clients.
 #include "workloads/chat/federated/federated_network.hpp"
 
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/chat_server.hpp"
 #include "workloads/chat/federated/event_body.hpp"
 #include "workloads/chat/federated/event_fields.hpp"
 #include "workloads/chat/federated/remote_link.hpp"
 #include "workloads/chat/irc_line.hpp"
+#include "workloads/chat/message.hpp"
 #include "workloads/chat/server_state.hpp"
 
 #include <cstdlib>
@@ -23,6 +25,8 @@ using namespace event_body;
 namespace {
 
 bool is_member(const Channel& channel, Client& client) { return channel.members.count(&client) != 0; }
+
+const std::string no_tags;
 
 }  // namespace
 
@@ -64,9 +68,11 @@ void FederatedNetwork::join_remote(ServerState& state, Outbox& out, Client& user
     }
     user.state.channels.push_back(channel);
     channel->invited.erase(irc_lower(user.state.nick));
-    if (announce)
+    if (announce) {
         state.broadcast(*channel, core::make_shared_buffer(IrcLine(user.prefix(), "JOIN").arg(channel->name).finish()),
                         out, nullptr);
+        if (!user.state.away.empty()) state.notify_away(user, out, channel);  // away-notify
+    }
 }
 
 
@@ -79,8 +85,9 @@ bool FederatedNetwork::apply_user(ServerState& state, Outbox& out, const std::st
     const std::string* away = ef::text(body, "away", max_away);
     auto nts = ef::number(body, "nts");
     auto inv = ef::flag(body, "inv");
+    auto bot = ef::flag(body, "bot");
     if (!id || nick == nullptr || !valid_nick(*nick, max_nick) || user == nullptr || host == nullptr ||
-        real == nullptr || away == nullptr || !nts || !inv)
+        real == nullptr || away == nullptr || !nts || !inv || !bot)
         return false;
     const bool invisible = *inv;
     auto& users = state.remote_users[node];
@@ -94,6 +101,7 @@ bool FederatedNetwork::apply_user(ServerState& state, Outbox& out, const std::st
         s.realname = *real;
         s.away = *away;
         s.invisible = invisible;
+        if (*bot) s.caps |= mode_bot;  // IRCv3 bot mode (+B)
         s.nick_ms = static_cast<std::int64_t>(*nts);
         s.registered = true;
         ++state.remote_registered;
@@ -115,7 +123,11 @@ bool FederatedNetwork::apply_user(ServerState& state, Outbox& out, const std::st
         s.nick_ms = static_cast<std::int64_t>(*nts);
         index_nick(state, out, known);
     }
-    s.realname = *real;
+    s.caps = *bot ? s.caps | mode_bot : s.caps & ~std::uint32_t{mode_bot};
+    if (s.realname != *real) {
+        s.realname = *real;
+        state.notify_setname(known, out);  // IRCv3 setname
+    }
     s.away = *away;
     if (s.invisible != invisible) {
         s.invisible = invisible;
@@ -168,8 +180,10 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
     }
     if (type == "umode") {
         auto inv = ef::flag(body, "inv");
-        if (!inv) return false;
+        auto bot = ef::flag(body, "bot");  // absent (an older node): not a bot
+        if (!inv || !bot) return false;
         const bool invisible = *inv;
+        who->state.caps = *bot ? who->state.caps | mode_bot : who->state.caps & ~std::uint32_t{mode_bot};
         if (who->state.invisible != invisible) {
             who->state.invisible = invisible;
             if (invisible) ++state.remote_invisible; else --state.remote_invisible;
@@ -179,21 +193,38 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
     if (type == "away") {
         const std::string* away = ef::text(body, "x", max_away);
         if (away == nullptr) return false;
+        if (who->state.away == *away) return true;
         who->state.away = *away;
+        state.notify_away(*who, out);  // away-notify
         return true;
     }
     if (type == "msg") {
         const std::string* command = ef::word(body, "c", 8);
         const std::string* text = ef::text(body, "x");
-        if (command == nullptr || (*command != "PRIVMSG" && *command != "NOTICE") || text == nullptr ||
-            text->empty())
+        const bool tagmsg = command != nullptr && *command == "TAGMSG";
+        if (command == nullptr || (*command != "PRIVMSG" && *command != "NOTICE" && !tagmsg) ||
+            text == nullptr || text->empty() != tagmsg)
             return false;
+        // message-tags: the sender's client-only tags, for recipients with message-tags. They
+        // came from another node: taken only if they are what our parser would have made.
+        const std::string* tags = body.contains("g") ? ef::word(body, "g", max_client_tags) : &no_tags;
+        if (tags == nullptr || (!tags->empty() && tags->front() != '+')) return false;
+        const std::string msg_tags = message_tags_of(who->state.caps, *tags);  // "bot" for a +B sender
+        const std::uint32_t need = tagmsg ? std::uint32_t{cap_message_tags} : 0u;
+        auto format = [&](const std::string& target) {
+            IrcLine line = IrcLine(who->prefix(), *command);
+            line.arg(target);
+            if (!tagmsg) line.trailing(*text);
+            return core::make_shared_buffer(line.finish());
+        };
+        // IRCv3 server-time: the time the sender's node took it (an older node sends none: now).
+        if (auto sent_ms = ef::number(body, "t"); sent_ms && *sent_ms < (1ull << 53))
+            out.set_time_ms(static_cast<std::int64_t>(*sent_ms));
         if (body.contains("ch")) {
             Channel* channel = channel_of();
             if (channel == nullptr) return false;
             std::size_t before = out.deliveries();
-            IrcLine line = IrcLine(who->prefix(), *command).arg(channel->name).trailing(*text);
-            send(*channel, line, who);
+            state.broadcast(*channel, format(channel->name), out, who, need, msg_tags);
             server_.counters().deliveries.fetch_add(out.deliveries() - before, std::memory_order_relaxed);
             return true;
         }
@@ -201,8 +232,7 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         Client* to = target != nullptr ? state.find_nick(*target) : nullptr;
         if (to == nullptr) return false;
         if (to->remote()) return true;  // for a third node
-        out.to(*to, core::make_shared_buffer(IrcLine(who->prefix(), *command).arg(to->state.nick)
-                                                 .trailing(*text).finish()));
+        if ((to->state.caps & need) == need) out.to(*to, format(to->state.nick), msg_tags);
         server_.counters().deliveries.fetch_add(1, std::memory_order_relaxed);
         return true;
     }
@@ -215,9 +245,11 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         Channel* channel = state.find_channel(*name);
         if (channel != nullptr) channel->invited.insert(irc_lower(*nick));
         Client* target = state.find_nick(*nick);
-        if (target != nullptr && !target->remote())
-            out.to(*target, core::make_shared_buffer(IrcLine(who->prefix(), "INVITE").arg(target->state.nick)
-                                                         .trailing(channel ? channel->name : *name).finish()));
+        SharedBuffer invite = core::make_shared_buffer(
+            IrcLine(who->prefix(), "INVITE").arg(target != nullptr ? target->state.nick : *nick)
+                .trailing(channel ? channel->name : *name).finish());
+        if (target != nullptr) out.to(*target, invite);  // skipped when remote: its node delivers
+        if (channel != nullptr) state.broadcast(*channel, invite, out, who, cap_invite_notify);  // invite-notify
         return true;
     }
 

@@ -1,0 +1,71 @@
+// IRCv3 capabilities (ircv3.net capability negotiation): the ones hiconn implements, one bit
+// each in ClientState::caps. Only what is listed here is offered in CAP LS and can be ACKed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hiconn::chat {
+
+/// One bit per capability (ClientState::caps is a uint32: 4 bytes per client, in padding).
+enum Cap : std::uint32_t {
+    cap_notify = 1u << 0,         ///< cap-notify: CAP NEW/DEL (implied by CAP LS 302)
+    cap_server_time = 1u << 1,    ///< server-time: @time= on every line to the client
+    cap_echo_message = 1u << 2,   ///< echo-message: PRIVMSG/NOTICE sent back to the sender
+    cap_multi_prefix = 1u << 3,   ///< multi-prefix: every prefix ("@+") in NAMES/WHO/WHOIS
+    cap_userhost_in_names = 1u << 4,  ///< userhost-in-names: nick!user@host in 353
+    cap_message_tags = 1u << 5,   ///< message-tags: client "+tags" relayed, TAGMSG
+    cap_away_notify = 1u << 6,    ///< away-notify: AWAY of channel peers (and of joiners)
+    cap_invite_notify = 1u << 7,  ///< invite-notify: INVITEs to channels it is on
+    cap_setname = 1u << 8,        ///< setname: SETNAME of itself and of channel peers
+    /// Not a capability: user mode +B (IRCv3 bot mode), kept here to cost no byte more.
+    mode_bot = 1u << 30,
+    /// Not a capability: the client sent CAP LS 302 (values in LS; cap-notify stays on).
+    cap_version_302 = 1u << 31,
+};
+
+/// The capabilities whose presence changes the wire form of any line (a variant key).
+constexpr std::uint32_t wire_caps = cap_server_time | cap_message_tags;
+
+struct CapSpec {
+    std::string_view name;
+    Cap bit;
+};
+
+/// In the order CAP LS lists them.
+constexpr std::array<CapSpec, 9> cap_table{{
+    {"away-notify", cap_away_notify},
+    {"cap-notify", cap_notify},
+    {"echo-message", cap_echo_message},
+    {"invite-notify", cap_invite_notify},
+    {"message-tags", cap_message_tags},
+    {"multi-prefix", cap_multi_prefix},
+    {"server-time", cap_server_time},
+    {"setname", cap_setname},
+    {"userhost-in-names", cap_userhost_in_names},
+}};
+
+/// The tags message-tags recipients get on a message of `sender_caps` with the client tags
+/// `client_tags`: "bot" first for a +B sender (IRCv3 bot mode), then the client's.
+inline std::string message_tags_of(std::uint32_t sender_caps, const std::string& client_tags) {
+    if ((sender_caps & mode_bot) == 0) return client_tags;
+    return client_tags.empty() ? std::string("bot") : "bot;" + client_tags;
+}
+
+/// The bit of a capability name, 0 for one not offered.
+inline std::uint32_t cap_bit(std::string_view name) {
+    for (const CapSpec& spec : cap_table)
+        if (spec.name == name) return spec.bit;
+    return 0;
+}
+
+/// The CAP reply lines ":server CAP nick SUB [*] :words" (with CRLF), each at most 512 bytes:
+/// when `multiline`, every line but the last carries "*" (CAP LS/LIST 302); otherwise one line.
+std::vector<std::string> cap_reply_lines(std::string_view server, std::string_view nick,
+                                         std::string_view sub, const std::vector<std::string>& words,
+                                         bool multiline);
+
+}  // namespace hiconn::chat
