@@ -181,7 +181,7 @@ std::vector<Field> make_fields()
         integer(HICONN_KEY(chat.flood.messages_per_second), 1, 100000, "Flood control: lines per second a client may send (token refill rate)."),
         integer(HICONN_KEY(chat.flood.burst), 1, 100000, "Flood control: lines a client may send at once (bucket size)."),
         integer(HICONN_KEY(chat.flood.max_queued), 1, 100000,
-                "Flood control: lines delayed beyond this many close the client (Excess Flood)."),
+                "Flood control: delayed lines beyond this many (or this many times 512 bytes) close the client (Excess Flood)."),
 
         // Redis is connected to, never listened on: no "*", no port 0, no host names (a node
         // must not depend on a resolver, as for listen).

@@ -22,15 +22,18 @@ bool FloodControl::try_take(std::int64_t now_ms, const Limits& limits) {
 }
 
 bool FloodControl::delay(std::string_view line, const Limits& limits) {
-    if (!delayed_) delayed_ = std::make_unique<std::deque<std::string>>();
-    delayed_->emplace_back(line);
-    return delayed_->size() <= limits.max_queued;
+    if (!delayed_) delayed_ = std::make_unique<Delayed>();
+    delayed_->lines.emplace_back(line);
+    delayed_->bytes += line.size();
+    return delayed_->lines.size() <= limits.max_queued &&
+           delayed_->bytes <= std::size_t(limits.max_queued) * max_plain_line;
 }
 
 std::string FloodControl::pop_delayed() {
-    std::string line = std::move(delayed_->front());
-    delayed_->pop_front();
-    if (delayed_->empty()) delayed_.reset();
+    std::string line = std::move(delayed_->lines.front());
+    delayed_->lines.pop_front();
+    delayed_->bytes -= line.size();
+    if (delayed_->lines.empty()) delayed_.reset();
     return line;
 }
 
