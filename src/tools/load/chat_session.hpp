@@ -118,8 +118,12 @@ private:
         shard_.per_server.add(server_, ChatMode::ps_connected);
         state_ = State::registering;
         std::string hello;
-        if (!mode_.options().password.empty()) hello += "PASS " + mode_.options().password + "\r\n";
+        const auto& options = mode_.options();
+        const bool caps = !options.caps.empty() && global_ % options.caps_every == 0;
+        if (caps) hello += "CAP REQ :" + options.caps + "\r\n";
+        if (!options.password.empty()) hello += "PASS " + options.password + "\r\n";
         hello += "NICK " + nick_ + "\r\nUSER " + nick_ + " 0 * :hiconn-load " + nick_ + "\r\n";
+        if (caps) hello += "CAP END\r\n";  // a NAK still lets registration end
         send(hello);
         do_read();
     }
@@ -169,6 +173,11 @@ private:
     }
 
     void on_line(std::string_view line) {
+        if (!line.empty() && line.front() == '@') {  // IRCv3 tags (--caps): skip them
+            const auto space = line.find(' ');
+            if (space == std::string_view::npos) return;
+            line.remove_prefix(space + 1);
+        }
         if (!line.empty() && line.front() == ':') {  // skip the prefix
             const auto space = line.find(' ');
             if (space == std::string_view::npos) return;

@@ -164,7 +164,11 @@ Options parse_options(int argc, char** argv) {
         ("channels", po::value(&o.channels)->default_value(o.channels), "channels (round robin)")
         ("senders", po::value(&o.senders)->default_value(o.senders), "clients that send")
         ("nick-prefix", po::value(&o.nick_prefix)->default_value(o.nick_prefix), "nick = prefix + index")
-        ("password", po::value(&o.password), "PASS sent before NICK");
+        ("password", po::value(&o.password), "PASS sent before NICK")
+        ("caps", po::value(&o.caps), "IRCv3 capabilities to request (\"server-time message-tags\"); "
+                                     "registration then ends with CAP END")
+        ("caps-every", po::value(&o.caps_every)->default_value(o.caps_every),
+         "only every Nth client requests --caps (2: half of them, a mix of capability sets)");
     po::options_description internal("Worker processes (internal)");
     internal.add_options()
         ("worker", "run as a worker of a --procs parent")
@@ -230,6 +234,7 @@ Options parse_options(int argc, char** argv) {
     if (vm.count("tls-ca") && o.tls_ca.empty()) usage_error("--tls-ca needs a file");
     o.tls = vm.count("tls") > 0 || !o.tls_ca.empty() || o.mode == "handshake";
     if (o.max_handshakes == 0) usage_error("--max-handshakes must be at least 1");
+    if (o.caps_every == 0) usage_error("--caps-every must be at least 1");
     if (o.procs == 0 || o.procs > 64) usage_error("--procs must be 1..64");
     if (o.procs > 1 && !host::supports_worker_processes())
         usage_error("--procs > 1 needs fork/exec (Linux); on Windows one process holds every connection");
@@ -273,6 +278,7 @@ std::vector<std::string> to_args(const Options& o) {
     if (!servers.empty()) args.insert(args.end(), {"--servers", servers});
     if (!sources.empty()) args.insert(args.end(), {"--sources", sources});
     if (!o.password.empty()) args.insert(args.end(), {"--password", o.password});
+    if (!o.caps.empty()) args.insert(args.end(), {"--caps", o.caps, "--caps-every", num(o.caps_every)});
     if (o.tls) args.push_back("--tls");
     if (!o.tls_ca.empty()) args.insert(args.end(), {"--tls-ca", o.tls_ca});
     if (o.worker) args.push_back("--worker");

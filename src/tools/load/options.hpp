@@ -50,6 +50,8 @@ struct Options {
     std::uint64_t senders = 10;
     std::string nick_prefix = "ld";
     std::string password;                   ///< PASS sent before NICK when not empty
+    std::string caps;                       ///< IRCv3 capabilities to CAP REQ; empty = no CAP
+    std::uint64_t caps_every = 1;           ///< only every Nth client (by index) requests caps
 
     // worker process protocol (set by the parent, not by users)
     bool worker = false;
