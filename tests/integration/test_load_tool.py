@@ -262,6 +262,29 @@ def test_chat_against_hiconn_counts_every_delivery():
 
 
 @needs_hiconn
+def test_chat_with_caps_reads_tagged_lines():
+    """--caps: every 2nd client negotiates server-time + message-tags, so half of the
+    deliveries arrive with an @time tag; each one must still be counted, none as corrupt."""
+    config = {"workload": "chat", "threads": 1,
+              "chat": {"flood": {"messages_per_second": 10000, "burst": 10000, "max_queued": 10000}}}
+    with Server(config=config) as server:
+        status, result, err = run_load("chat", "--port", server.port, "-c", 20, "--channels", 2,
+                                       "--senders", 4, "--rate", 40, "-d", 1,
+                                       "--caps", "server-time message-tags", "--caps-every", 2)
+    assert status == 0, err
+    assert result["registered"] == 20 and result["joined"] == 20
+    assert result["sent"] > 0 and result["received"] == result["expected"] == result["sent"] * 9
+    assert result["corrupt"] == 0 and result["lost"] == 0
+
+
+def test_chat_caps_every_must_be_positive():
+    proc = subprocess.run([*LOAD_PREFIX, LOAD_BIN, "chat", "--port", "1", "--caps", "server-time",
+                           "--caps-every", "0"], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert "--caps-every must be at least 1" in proc.stderr, proc.stderr
+
+
+@needs_hiconn
 def test_chat_over_two_standalone_servers_counts_each_server():
     """hiconn-load chat --servers A,B against two standalone (not federated) chat servers.
 
