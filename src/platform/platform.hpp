@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <string>
@@ -58,6 +59,11 @@ void prepare_listen_socket(boost::asio::ip::tcp::acceptor& acceptor);
 
 /// Memory page size (posted receive buffers are a multiple of it).
 std::size_t page_size();
+
+/// The calendar time of `t` in UTC / in the local time zone, thread safe (gmtime_r and
+/// localtime_r on POSIX, gmtime_s and localtime_s on Windows).
+std::tm utc_time(std::time_t t);
+std::tm local_time(std::time_t t);
 
 /// Accept errors that mean "the machine is out of a resource" (EMFILE, ENFILE, ENOBUFS,
 /// ENOMEM; WSAENOBUFS, ERROR_NO_SYSTEM_RESOURCES): pause accepting, do not spin.

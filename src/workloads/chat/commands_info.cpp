@@ -1,5 +1,6 @@
 // Server information: 005 ISUPPORT, TIME, VERSION, INFO, ADMIN (RFC 2812 3.4, Modern IRC).
 // A <target> naming another server gets 402: queries are answered by this node only.
+#include "platform/platform.hpp"
 #include "workloads/chat/commands.hpp"
 #include "workloads/chat/mask.hpp"
 
@@ -23,12 +24,7 @@ bool for_this_server(Context& ctx, const Message& m) {
 
 std::string format_time(std::int64_t when, const char* format, bool local) {
     const std::time_t t = static_cast<std::time_t>(when);
-    std::tm tm{};
-#ifdef _WIN32
-    local ? localtime_s(&tm, &t) : gmtime_s(&tm, &t);
-#else
-    local ? localtime_r(&t, &tm) : gmtime_r(&t, &tm);
-#endif
+    const std::tm tm = local ? platform::local_time(t) : platform::utc_time(t);
     char text[96];
     const std::size_t n = std::strftime(text, sizeof text, format, &tm);
     return std::string(text, n);

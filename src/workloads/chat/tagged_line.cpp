@@ -1,5 +1,6 @@
 #include "workloads/chat/tagged_line.hpp"
 
+#include "platform/platform.hpp"
 #include "workloads/chat/caps.hpp"
 #include "workloads/chat/client.hpp"
 
@@ -10,8 +11,7 @@ namespace hiconn::chat {
 
 std::string format_server_time(std::int64_t wall_ms) {
     const std::time_t seconds = static_cast<std::time_t>(wall_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
+    const std::tm tm = platform::utc_time(seconds);
     char text[32];
     std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
     std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(wall_ms % 1000));
