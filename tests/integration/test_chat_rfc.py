@@ -238,3 +238,38 @@ def test_federated_ban_lists(fed):
     a.send(f"MODE {ch} +e {b.nick}")
     m.wait_for(f":{a.prefix} MODE {ch} +e {b.nick}!*@*", since=mark)
     assert b.command(f"JOIN {ch}")[0] == f":{b.prefix} JOIN {ch}"
+
+
+# ---- STATUSMSG, LINKS, HELP, KNOCK, MONITOR
+
+def test_statusmsg(port):
+    op, v, p = (registered(port, nick(b)) for b in ("smo", "smv", "smp"))
+    ch = "#" + nick("sm")
+    for c in (op, v, p):
+        c.command(f"JOIN {ch}")
+    op.command(f"MODE {ch} +v {v.nick}")
+    v.sync(), p.sync()
+    pp = f"{p.nick}!~{p.nick}@127.0.0.1"
+    p.send(f"PRIVMSG @{ch} :ops only")
+    op.expect(f":{pp} PRIVMSG @{ch} :ops only")
+    assert not any("ops only" in l for l in v.sync())
+    p.send(f"NOTICE +{ch} :voices")
+    op.expect(f":{pp} NOTICE +{ch} :voices")
+    v.expect(f":{pp} NOTICE +{ch} :voices")
+    assert not any("voices" in l for l in p.sync())
+    assert any(" STATUSMSG=@+ " in l for l in p.command("VERSION"))
+
+
+def test_federated_statusmsg(fed):
+    from federation_helpers import make_channel
+    a = fed.client(0, nick("fsa"))
+    b = fed.client(1, nick("fsb"))
+    m = fed.client(1, nick("fsm"))
+    ch = "#" + nick("fsm")
+    make_channel(ch, a, b, m)
+    mark, mark_m = a.mark(), m.mark()
+    b.send(f"PRIVMSG @{ch} :remote ops")
+    a.wait_for(f":{b.prefix} PRIVMSG @{ch} :remote ops", since=mark)
+    m.sync()
+    assert m.count("remote ops", since=mark_m) == 0
+

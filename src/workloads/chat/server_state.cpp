@@ -134,10 +134,14 @@ std::vector<Client*> ServerState::peers_of(Client& client) {
 }
 
 void ServerState::broadcast(Channel& channel, const SharedBuffer& line, Outbox& out,
-                            Client* except, std::uint32_t need_caps, std::string_view msg_tags) {
+                            Client* except, std::uint32_t need_caps, std::string_view msg_tags,
+                            char status) {
     out.reserve(channel.members.size());
-    for (auto& [member, flags] : channel.members)
+    for (auto& [member, flags] : channel.members) {
+        if (status == '@' && !flags.op) continue;
+        if (status == '+' && !flags.op && !flags.voice) continue;
         if (member != except && (member->state.caps & need_caps) == need_caps) out.to(*member, line, msg_tags);
+    }
 }
 
 void ServerState::notify_away(Client& who, Outbox& out, Channel* channel) {

@@ -84,9 +84,10 @@ public:
     std::vector<Client*> peers_of(Client& client);
     /// Sends `line` to every member of `channel` except `except` (nullptr: everyone).
     /// Only to members with all of `need_caps` (IRCv3: TAGMSG, away-notify, ...); `msg_tags`
-    /// for those with message-tags.
+    /// for those with message-tags. `status` (STATUSMSG): '@' only operators, '+' voiced
+    /// members and operators, 0 everyone.
     void broadcast(Channel& channel, const SharedBuffer& line, Outbox& out, Client* except,
-                   std::uint32_t need_caps = 0, std::string_view msg_tags = {});
+                   std::uint32_t need_caps = 0, std::string_view msg_tags = {}, char status = 0);
 
     /// IRCv3 away-notify: ":nick!user@host AWAY[ :message]" to the clients with away-notify
     /// that share a channel with `who` (or, with `channel`, to its members: `who` joined it

@@ -1,0 +1,30 @@
+// STATUSMSG, LINKS, HELP, KNOCK, MONITOR.
+#include "chat_harness.hpp"
+
+using namespace hiconn::chat::test;
+
+TEST_CASE("rfc2: STATUSMSG @#chan reaches only operators, +#chan voiced and operators", "[chat][rfc2]") {
+    Harness h;
+    auto& op = h.user("op");
+    auto& v = h.user("v");
+    auto& plain = h.user("plain");
+    h.send(op, "JOIN #s\r\n");
+    h.send(v, "JOIN #s\r\n");
+    h.send(plain, "JOIN #s\r\n");
+    h.send(op, "MODE #s +v v\r\n");
+    h.lines(op), h.lines(v), h.lines(plain);
+    h.send(plain, "PRIVMSG @#s :to ops\r\n");
+    CHECK(h.lines(op) == std::vector<std::string>{":plain!~plain@127.0.0.1 PRIVMSG @#s :to ops"});
+    CHECK(h.lines(v).empty());
+    CHECK(h.lines(plain).empty());
+    h.send(plain, "NOTICE +#s :to voices\r\n");
+    CHECK(h.lines(op) == std::vector<std::string>{":plain!~plain@127.0.0.1 NOTICE +#s :to voices"});
+    CHECK(h.lines(v) == std::vector<std::string>{":plain!~plain@127.0.0.1 NOTICE +#s :to voices"});
+    CHECK(h.lines(plain).empty());
+    // The channel rules of #s apply: +n keeps outsiders out.
+    auto& out = h.user("out");
+    CHECK(numerics(h.exchange(out, "PRIVMSG @#s :hi\r\n")) == std::vector<int>{404});
+    CHECK(h.lines(op).empty());
+    CHECK(numerics(h.exchange(out, "PRIVMSG @#nope :hi\r\n")) == std::vector<int>{401});
+    CHECK(count_containing(h.exchange(out, "VERSION\r\n"), " STATUSMSG=@+ ") == 1);
+}
