@@ -273,3 +273,21 @@ def test_federated_statusmsg(fed):
     m.sync()
     assert m.count("remote ops", since=mark_m) == 0
 
+
+def test_links(port):
+    c = registered(port, nick("lh"))
+    lines = c.command("LINKS")
+    assert [numeric(l) for l in lines] == [364, 365]
+    assert lines[0].startswith(f":{SERVER} 364 {c.nick} * {SERVER} :0 ")
+
+
+def test_federated_links(fed):
+    from federation_helpers import wait_whois
+    n1, n2 = (n.name for n in fed.nodes)
+    a = fed.client(0, nick("fla"))
+    b = fed.client(1, nick("flb"))
+    wait_whois(a, b.nick)
+    lines = a.numeric_lines("LINKS")
+    assert lines[0].startswith(f":{n1} 364 {a.nick} * {n1} :0 ")
+    assert any(l.startswith(f":{n1} 364 {a.nick} * {n2} :1 ") for l in lines)
+    assert numeric(lines[-1]) == 365

@@ -11,7 +11,7 @@ namespace {
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
 // Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 32> commands{{
+constexpr std::array<CommandSpec, 33> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
@@ -48,6 +48,7 @@ constexpr std::array<CommandSpec, 32> commands{{
     {"VERSION", 0, true, handle_version},
     {"INFO", 0, true, handle_info},
     {"ADMIN", 0, true, handle_admin},
+    {"LINKS", 0, true, handle_links},
     // modes
     {"MODE", 1, true, handle_mode},
 }};

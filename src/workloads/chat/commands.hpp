@@ -44,6 +44,7 @@ void handle_time(Context&, const Message&);
 void handle_version(Context&, const Message&);
 void handle_info(Context&, const Message&);
 void handle_admin(Context&, const Message&);
+void handle_links(Context&, const Message&);
 
 // commands_query.cpp
 void handle_whois(Context&, const Message&);

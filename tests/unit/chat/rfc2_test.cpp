@@ -28,3 +28,12 @@ TEST_CASE("rfc2: STATUSMSG @#chan reaches only operators, +#chan voiced and oper
     CHECK(numerics(h.exchange(out, "PRIVMSG @#nope :hi\r\n")) == std::vector<int>{401});
     CHECK(count_containing(h.exchange(out, "VERSION\r\n"), " STATUSMSG=@+ ") == 1);
 }
+
+TEST_CASE("rfc2: LINKS lists this server", "[chat][rfc2]") {
+    Harness h;
+    auto& c = h.user("c");
+    auto lines = h.exchange(c, "LINKS\r\n");
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].rfind(":irc.test 364 c * irc.test :0 ", 0) == 0);
+    CHECK(lines[1] == ":irc.test 365 c * :End of /LINKS list");
+}
