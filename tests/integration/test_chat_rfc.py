@@ -274,11 +274,16 @@ def test_federated_statusmsg(fed):
     assert m.count("remote ops", since=mark_m) == 0
 
 
-def test_links(port):
+def test_links_and_help(port):
     c = registered(port, nick("lh"))
     lines = c.command("LINKS")
     assert [numeric(l) for l in lines] == [364, 365]
     assert lines[0].startswith(f":{SERVER} 364 {c.nick} * {SERVER} :0 ")
+    lines = c.command("HELP privmsg")
+    assert [numeric(l) for l in lines] == [704, 705, 706]
+    assert lines[0] == f":{SERVER} 704 {c.nick} privmsg :PRIVMSG target[,target] :text"
+    assert [numeric(l) for l in c.command("HELPOP")] == [704, 705, 706]
+    assert c.command("HELP nosuch") == [f":{SERVER} 524 {c.nick} nosuch :No help available on this topic"]
 
 
 def test_federated_links(fed):

@@ -11,7 +11,7 @@ namespace {
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
 // Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 33> commands{{
+constexpr std::array<CommandSpec, 35> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
@@ -49,6 +49,8 @@ constexpr std::array<CommandSpec, 33> commands{{
     {"INFO", 0, true, handle_info},
     {"ADMIN", 0, true, handle_admin},
     {"LINKS", 0, true, handle_links},
+    {"HELP", 0, true, handle_help},
+    {"HELPOP", 0, true, handle_help},
     // modes
     {"MODE", 1, true, handle_mode},
 }};

@@ -61,6 +61,7 @@ void handle_mode(Context&, const Message&);
 void handle_ping(Context&, const Message&);
 void handle_pong(Context&, const Message&);
 void handle_quit(Context&, const Message&);
+void handle_help(Context&, const Message&);
 
 // Shared replies.
 /// 353 lines (split to fit 512 bytes) and 366 for one channel.

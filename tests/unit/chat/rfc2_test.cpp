@@ -37,3 +37,18 @@ TEST_CASE("rfc2: LINKS lists this server", "[chat][rfc2]") {
     CHECK(lines[0].rfind(":irc.test 364 c * irc.test :0 ", 0) == 0);
     CHECK(lines[1] == ":irc.test 365 c * :End of /LINKS list");
 }
+
+TEST_CASE("rfc2: HELP, HELPOP and 524", "[chat][rfc2]") {
+    Harness h;
+    auto& c = h.user("c");
+    CHECK(h.exchange(c, "HELP JOIN\r\n") == std::vector<std::string>{
+              ":irc.test 704 c JOIN :JOIN #a,#b [key,key] | JOIN 0",
+              ":irc.test 705 c JOIN :Joins channels (creating them); JOIN 0 parts all.",
+              ":irc.test 706 c JOIN :End of /HELP"});
+    auto index = h.exchange(c, "HELPOP\r\n");
+    CHECK(numerics(index) == std::vector<int>{704, 705, 706});
+    CHECK(index[0] == ":irc.test 704 c * :hiconn help");
+    CHECK(count_containing(index, " KICK ") == 1);
+    CHECK(h.exchange(c, "HELP frobnicate\r\n") ==
+          std::vector<std::string>{":irc.test 524 c frobnicate :No help available on this topic"});
+}
