@@ -296,3 +296,16 @@ def test_federated_links(fed):
     assert lines[0].startswith(f":{n1} 364 {a.nick} * {n1} :0 ")
     assert any(l.startswith(f":{n1} 364 {a.nick} * {n2} :1 ") for l in lines)
     assert numeric(lines[-1]) == 365
+
+
+def test_knock(port):
+    op, k = registered(port, nick("ko")), registered(port, nick("kk"))
+    ch = "#" + nick("knock")
+    op.command(f"JOIN {ch}")
+    assert k.command(f"KNOCK {ch}") == [f":{SERVER} 713 {k.nick} {ch} :Channel is open"]
+    op.command(f"MODE {ch} +i")
+    assert k.command(f"KNOCK {ch} :please") == [f":{SERVER} 711 {k.nick} {ch} :Your KNOCK has been delivered"]
+    op.expect(f":{SERVER} 710 {op.nick} {ch} {k.nick}!~{k.nick}@127.0.0.1 :please")
+    assert k.numerics_of(f"KNOCK {ch}") == [712]
+    assert op.numerics_of(f"KNOCK {ch}") == [714]
+    assert any(" KNOCK " in l for l in k.command("VERSION"))

@@ -11,7 +11,7 @@ namespace {
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
 // Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 35> commands{{
+constexpr std::array<CommandSpec, 36> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
@@ -29,6 +29,7 @@ constexpr std::array<CommandSpec, 35> commands{{
     {"LIST", 0, true, handle_list},
     {"KICK", 2, true, handle_kick},
     {"INVITE", 2, true, handle_invite},
+    {"KNOCK", 1, true, handle_knock},
     // messaging
     {"PRIVMSG", 0, true, handle_privmsg},
     {"NOTICE", 0, true, handle_notice},

@@ -28,6 +28,7 @@ void handle_names(Context&, const Message&);
 void handle_list(Context&, const Message&);
 void handle_kick(Context&, const Message&);
 void handle_invite(Context&, const Message&);
+void handle_knock(Context&, const Message&);
 
 // commands_messaging.cpp
 void handle_privmsg(Context&, const Message&);

@@ -54,6 +54,7 @@ void send_isupport(Context& ctx) {
         "MAXLIST=beI:" + std::to_string(Channel::max_list_entries),
         "BOT=B",
         "STATUSMSG=@+",
+        "KNOCK",
     };
     for (std::size_t first = 0; first < tokens.size(); first += isupport_tokens_per_line) {
         IrcLine line = ctx.numeric(Numeric::RPL_ISUPPORT);

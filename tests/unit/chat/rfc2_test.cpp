@@ -52,3 +52,26 @@ TEST_CASE("rfc2: HELP, HELPOP and 524", "[chat][rfc2]") {
     CHECK(h.exchange(c, "HELP frobnicate\r\n") ==
           std::vector<std::string>{":irc.test 524 c frobnicate :No help available on this topic"});
 }
+
+TEST_CASE("rfc2: KNOCK on a +i channel, 711, 712, 713, 714", "[chat][rfc2]") {
+    Harness h;
+    auto& op = h.user("op");
+    auto& member = h.user("member");
+    auto& k = h.user("k");
+    h.send(op, "JOIN #k\r\n");
+    h.send(member, "JOIN #k\r\n");
+    h.lines(op), h.lines(member);
+    CHECK(h.exchange(k, "KNOCK #k\r\n") == std::vector<std::string>{":irc.test 713 k #k :Channel is open"});
+    h.send(op, "MODE #k +i\r\n");
+    h.lines(op), h.lines(member);
+    CHECK(h.exchange(k, "KNOCK #k :let me in\r\n") ==
+          std::vector<std::string>{":irc.test 711 k #k :Your KNOCK has been delivered"});
+    CHECK(h.lines(op) == std::vector<std::string>{":irc.test 710 op #k k!~k@127.0.0.1 :let me in"});
+    CHECK(h.lines(member).empty());
+    CHECK(h.exchange(k, "KNOCK #k\r\n") == std::vector<std::string>{":irc.test 712 k #k :Too many KNOCKs (channel)"});
+    CHECK(h.lines(op).empty());
+    CHECK(numerics(h.exchange(member, "KNOCK #k\r\n")) == std::vector<int>{714});
+    CHECK(numerics(h.exchange(k, "KNOCK #none\r\n")) == std::vector<int>{403});
+    CHECK(numerics(h.exchange(k, "KNOCK\r\n")) == std::vector<int>{461});
+    CHECK(count_containing(h.exchange(k, "VERSION\r\n"), " KNOCK ") == 1);
+}
