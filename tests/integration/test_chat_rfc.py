@@ -309,3 +309,17 @@ def test_knock(port):
     assert k.numerics_of(f"KNOCK {ch}") == [712]
     assert op.numerics_of(f"KNOCK {ch}") == [714]
     assert any(" KNOCK " in l for l in k.command("VERSION"))
+
+
+def test_monitor(port):
+    w = registered(port, nick("mw"))
+    t = nick("mt")
+    assert w.command(f"MONITOR + {t}") == [f":{SERVER} 731 {w.nick} :{t}"]
+    c = registered(port, t)
+    w.expect(f":{SERVER} 730 {w.nick} :{t}!~{t}@127.0.0.1")
+    c.send("QUIT")
+    w.expect(f":{SERVER} 731 {w.nick} :{t}")
+    assert [numeric(l) for l in w.command("MONITOR L")] == [732, 733]
+    w.command("MONITOR C")
+    assert [numeric(l) for l in w.command("MONITOR L")] == [733]
+    assert any(" MONITOR=100 " in l for l in w.command("VERSION"))

@@ -11,7 +11,7 @@ namespace {
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
 // Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 36> commands{{
+constexpr std::array<CommandSpec, 37> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
@@ -42,6 +42,7 @@ constexpr std::array<CommandSpec, 36> commands{{
     {"SETNAME", 1, true, handle_setname},
     {"LUSERS", 0, true, handle_lusers},
     {"MOTD", 0, true, handle_motd},
+    {"MONITOR", 1, true, handle_monitor},
     {"WHOWAS", 0, true, handle_whowas},
     {"USERHOST", 1, true, handle_userhost},
     // server information

@@ -54,6 +54,7 @@ void handle_away(Context&, const Message&);
 void handle_setname(Context&, const Message&);
 void handle_lusers(Context&, const Message&);
 void handle_motd(Context&, const Message&);
+void handle_monitor(Context&, const Message&);
 
 // commands_mode.cpp
 void handle_mode(Context&, const Message&);

@@ -55,6 +55,7 @@ void send_isupport(Context& ctx) {
         "BOT=B",
         "STATUSMSG=@+",
         "KNOCK",
+        "MONITOR=" + std::to_string(ServerState::max_monitor),
     };
     for (std::size_t first = 0; first < tokens.size(); first += isupport_tokens_per_line) {
         IrcLine line = ctx.numeric(Numeric::RPL_ISUPPORT);

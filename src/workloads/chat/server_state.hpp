@@ -98,6 +98,16 @@ public:
     /// share a channel with `who`, and to `who` itself if it has setname.
     void notify_setname(Client& who, Outbox& out);
 
+    /// IRCv3 MONITOR, kept here so that a client that monitors nothing costs nothing:
+    /// casemapped nick -> the local clients monitoring it, and client -> its nicks (casemapped).
+    static constexpr std::size_t max_monitor = 100;  ///< 005 MONITOR=100
+    std::unordered_map<std::string, std::vector<Client*>> watchers;
+    std::unordered_map<const Client*, std::vector<std::string>> monitors;
+    /// 730 (`who` online as `nick`) or 731 (`who` null: `nick` went offline) to its watchers.
+    void monitor_notify(std::string_view nick, const Client* who, Outbox& out);
+    /// Removes `client`'s monitor list (MONITOR C, and when it goes).
+    void monitor_clear(const Client& client);
+
     /// Sets or changes a nick (the nick must be free); keeps `nicks` in step.
     void set_nick(Client& client, std::string_view nick);
     /// Removes the client from nicks and channels; peers see `quit_message` once each

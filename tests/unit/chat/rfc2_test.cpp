@@ -75,3 +75,30 @@ TEST_CASE("rfc2: KNOCK on a +i channel, 711, 712, 713, 714", "[chat][rfc2]") {
     CHECK(numerics(h.exchange(k, "KNOCK\r\n")) == std::vector<int>{461});
     CHECK(count_containing(h.exchange(k, "VERSION\r\n"), " KNOCK ") == 1);
 }
+
+TEST_CASE("rfc2: MONITOR + - C L S, notifications, 734", "[chat][rfc2]") {
+    Harness h;
+    auto& w = h.user("w");
+    auto& on = h.user("On");
+    CHECK(h.exchange(w, "MONITOR + on,off\r\n") == std::vector<std::string>{
+              ":irc.test 730 w :On!~On@127.0.0.1", ":irc.test 731 w :off"});
+    CHECK(h.exchange(w, "MONITOR L\r\n") == std::vector<std::string>{
+              ":irc.test 732 w :on", ":irc.test 732 w :off", ":irc.test 733 w :End of MONITOR list"});
+    auto& off = h.user("off");
+    CHECK(h.lines(w) == std::vector<std::string>{":irc.test 730 w :off!~off@127.0.0.1"});
+    h.send(on, "NICK gone\r\n");
+    CHECK(h.lines(w) == std::vector<std::string>{":irc.test 731 w :On"});
+    h.send(off, "QUIT\r\n");
+    CHECK(h.lines(w) == std::vector<std::string>{":irc.test 731 w :off"});
+    CHECK(numerics(h.exchange(w, "MONITOR S\r\n")) == std::vector<int>{731, 731});
+    h.send(w, "MONITOR - on\r\n");
+    CHECK(numerics(h.exchange(w, "MONITOR L\r\n")) == std::vector<int>{732, 733});
+    h.send(w, "MONITOR C\r\n");
+    CHECK(numerics(h.exchange(w, "MONITOR L\r\n")) == std::vector<int>{733});
+    std::string many;
+    for (int i = 0; i < 100; ++i) many += (i ? "," : "") + ("n" + std::to_string(i));
+    CHECK(numerics(h.exchange(w, "MONITOR + " + many + "\r\n")) == std::vector<int>(100, 731));
+    CHECK(h.exchange(w, "MONITOR + x,y\r\n") ==
+          std::vector<std::string>{":irc.test 734 w 100 x,y :Monitor list is full"});
+    CHECK(count_containing(h.exchange(w, "VERSION\r\n"), " MONITOR=100 ") == 1);
+}
