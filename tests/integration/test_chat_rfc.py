@@ -238,3 +238,88 @@ def test_federated_ban_lists(fed):
     a.send(f"MODE {ch} +e {b.nick}")
     m.wait_for(f":{a.prefix} MODE {ch} +e {b.nick}!*@*", since=mark)
     assert b.command(f"JOIN {ch}")[0] == f":{b.prefix} JOIN {ch}"
+
+
+# ---- STATUSMSG, LINKS, HELP, KNOCK, MONITOR
+
+def test_statusmsg(port):
+    op, v, p = (registered(port, nick(b)) for b in ("smo", "smv", "smp"))
+    ch = "#" + nick("sm")
+    for c in (op, v, p):
+        c.command(f"JOIN {ch}")
+    op.command(f"MODE {ch} +v {v.nick}")
+    v.sync(), p.sync()
+    pp = f"{p.nick}!~{p.nick}@127.0.0.1"
+    p.send(f"PRIVMSG @{ch} :ops only")
+    op.expect(f":{pp} PRIVMSG @{ch} :ops only")
+    assert not any("ops only" in l for l in v.sync())
+    p.send(f"NOTICE +{ch} :voices")
+    op.expect(f":{pp} NOTICE +{ch} :voices")
+    v.expect(f":{pp} NOTICE +{ch} :voices")
+    assert not any("voices" in l for l in p.sync())
+    assert any(" STATUSMSG=@+ " in l for l in p.command("VERSION"))
+
+
+def test_federated_statusmsg(fed):
+    from federation_helpers import make_channel
+    a = fed.client(0, nick("fsa"))
+    b = fed.client(1, nick("fsb"))
+    m = fed.client(1, nick("fsm"))
+    ch = "#" + nick("fsm")
+    make_channel(ch, a, b, m)
+    mark, mark_m = a.mark(), m.mark()
+    b.send(f"PRIVMSG @{ch} :remote ops")
+    a.wait_for(f":{b.prefix} PRIVMSG @{ch} :remote ops", since=mark)
+    m.sync()
+    assert m.count("remote ops", since=mark_m) == 0
+
+
+def test_links_and_help(port):
+    c = registered(port, nick("lh"))
+    lines = c.command("LINKS")
+    assert [numeric(l) for l in lines] == [364, 365]
+    assert lines[0].startswith(f":{SERVER} 364 {c.nick} * {SERVER} :0 ")
+    lines = c.command("HELP privmsg")
+    assert [numeric(l) for l in lines] == [704, 705, 706]
+    assert lines[0] == f":{SERVER} 704 {c.nick} privmsg :PRIVMSG target[,target] :text"
+    assert [numeric(l) for l in c.command("HELPOP")] == [704, 705, 706]
+    assert c.command("HELP nosuch") == [f":{SERVER} 524 {c.nick} nosuch :No help available on this topic"]
+
+
+def test_federated_links(fed):
+    from federation_helpers import wait_whois
+    n1, n2 = (n.name for n in fed.nodes)
+    a = fed.client(0, nick("fla"))
+    b = fed.client(1, nick("flb"))
+    wait_whois(a, b.nick)
+    lines = a.numeric_lines("LINKS")
+    assert lines[0].startswith(f":{n1} 364 {a.nick} * {n1} :0 ")
+    assert any(l.startswith(f":{n1} 364 {a.nick} * {n2} :1 ") for l in lines)
+    assert numeric(lines[-1]) == 365
+
+
+def test_knock(port):
+    op, k = registered(port, nick("ko")), registered(port, nick("kk"))
+    ch = "#" + nick("knock")
+    op.command(f"JOIN {ch}")
+    assert k.command(f"KNOCK {ch}") == [f":{SERVER} 713 {k.nick} {ch} :Channel is open"]
+    op.command(f"MODE {ch} +i")
+    assert k.command(f"KNOCK {ch} :please") == [f":{SERVER} 711 {k.nick} {ch} :Your KNOCK has been delivered"]
+    op.expect(f":{SERVER} 710 {op.nick} {ch} {k.nick}!~{k.nick}@127.0.0.1 :please")
+    assert k.numerics_of(f"KNOCK {ch}") == [712]
+    assert op.numerics_of(f"KNOCK {ch}") == [714]
+    assert any(" KNOCK " in l for l in k.command("VERSION"))
+
+
+def test_monitor(port):
+    w = registered(port, nick("mw"))
+    t = nick("mt")
+    assert w.command(f"MONITOR + {t}") == [f":{SERVER} 731 {w.nick} :{t}"]
+    c = registered(port, t)
+    w.expect(f":{SERVER} 730 {w.nick} :{t}!~{t}@127.0.0.1")
+    c.send("QUIT")
+    w.expect(f":{SERVER} 731 {w.nick} :{t}")
+    assert [numeric(l) for l in w.command("MONITOR L")] == [732, 733]
+    w.command("MONITOR C")
+    assert [numeric(l) for l in w.command("MONITOR L")] == [733]
+    assert any(" MONITOR=100 " in l for l in w.command("VERSION"))

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace hiconn::chat {
@@ -49,6 +50,8 @@ struct Channel {
 
     std::unordered_map<Client*, MemberFlags> members;
     std::unordered_set<std::string> invited;   ///< casemapped nicks INVITEd (cleared on join)
+    /// KNOCK: (client id, unix time) of the knocks of the last 60 s; empty unless knocked.
+    std::vector<std::pair<std::uint64_t, std::int64_t>> knocks;
 
     /// Banned: `prefix` ("nick!user@host") matches a ban and no exception.
     bool banned(std::string_view prefix) const;

@@ -11,7 +11,7 @@ namespace {
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
 // Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 32> commands{{
+constexpr std::array<CommandSpec, 37> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
@@ -29,6 +29,7 @@ constexpr std::array<CommandSpec, 32> commands{{
     {"LIST", 0, true, handle_list},
     {"KICK", 2, true, handle_kick},
     {"INVITE", 2, true, handle_invite},
+    {"KNOCK", 1, true, handle_knock},
     // messaging
     {"PRIVMSG", 0, true, handle_privmsg},
     {"NOTICE", 0, true, handle_notice},
@@ -41,6 +42,7 @@ constexpr std::array<CommandSpec, 32> commands{{
     {"SETNAME", 1, true, handle_setname},
     {"LUSERS", 0, true, handle_lusers},
     {"MOTD", 0, true, handle_motd},
+    {"MONITOR", 1, true, handle_monitor},
     {"WHOWAS", 0, true, handle_whowas},
     {"USERHOST", 1, true, handle_userhost},
     // server information
@@ -48,6 +50,9 @@ constexpr std::array<CommandSpec, 32> commands{{
     {"VERSION", 0, true, handle_version},
     {"INFO", 0, true, handle_info},
     {"ADMIN", 0, true, handle_admin},
+    {"LINKS", 0, true, handle_links},
+    {"HELP", 0, true, handle_help},
+    {"HELPOP", 0, true, handle_help},
     // modes
     {"MODE", 1, true, handle_mode},
 }};

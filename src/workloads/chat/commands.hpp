@@ -28,6 +28,7 @@ void handle_names(Context&, const Message&);
 void handle_list(Context&, const Message&);
 void handle_kick(Context&, const Message&);
 void handle_invite(Context&, const Message&);
+void handle_knock(Context&, const Message&);
 
 // commands_messaging.cpp
 void handle_privmsg(Context&, const Message&);
@@ -44,6 +45,7 @@ void handle_time(Context&, const Message&);
 void handle_version(Context&, const Message&);
 void handle_info(Context&, const Message&);
 void handle_admin(Context&, const Message&);
+void handle_links(Context&, const Message&);
 
 // commands_query.cpp
 void handle_whois(Context&, const Message&);
@@ -52,6 +54,7 @@ void handle_away(Context&, const Message&);
 void handle_setname(Context&, const Message&);
 void handle_lusers(Context&, const Message&);
 void handle_motd(Context&, const Message&);
+void handle_monitor(Context&, const Message&);
 
 // commands_mode.cpp
 void handle_mode(Context&, const Message&);
@@ -60,6 +63,7 @@ void handle_mode(Context&, const Message&);
 void handle_ping(Context&, const Message&);
 void handle_pong(Context&, const Message&);
 void handle_quit(Context&, const Message&);
+void handle_help(Context&, const Message&);
 
 // Shared replies.
 /// 353 lines (split to fit 512 bytes) and 366 for one channel.

@@ -4,6 +4,7 @@
 #include "workloads/chat/commands.hpp"
 #include "workloads/chat/mask.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 namespace hiconn::chat {
@@ -48,6 +49,9 @@ void send_isupport(Context& ctx) {
         "INVEXCEPTS=I",
         "MAXLIST=beI:" + std::to_string(Channel::max_list_entries),
         "BOT=B",
+        "STATUSMSG=@+",
+        "KNOCK",
+        "MONITOR=" + std::to_string(ServerState::max_monitor),
     };
     for (std::size_t first = 0; first < tokens.size(); first += isupport_tokens_per_line) {
         IrcLine line = ctx.numeric(Numeric::RPL_ISUPPORT);
@@ -90,6 +94,20 @@ void handle_admin(Context& ctx, const Message& m) {
     ctx.reply(ctx.numeric(Numeric::RPL_ADMINLOC1).trailing(s.server_name + " of the " + s.network_name + " network"));
     ctx.reply(ctx.numeric(Numeric::RPL_ADMINLOC2).trailing("hiconn chat workload"));
     ctx.reply(ctx.numeric(Numeric::RPL_ADMINEMAIL).trailing("no contact address configured"));
+}
+
+// LINKS (RFC 2812 3.4.5; Modern IRC: "<client> * <server> :<hop count> <server info>"): this
+// server, then every other node this node knows users of (federation), one hop away.
+void handle_links(Context& ctx, const Message&) {
+    constexpr auto rpl_links = static_cast<Numeric>(364), rpl_endoflinks = static_cast<Numeric>(365);
+    const Settings& s = ctx.settings();
+    ctx.reply(ctx.numeric(rpl_links).arg("*").arg(s.server_name).trailing("0 " + s.version + " " + s.network_name));
+    std::vector<std::string_view> nodes;
+    for (const auto& [node, users] : ctx.state.remote_users) nodes.push_back(node);
+    std::sort(nodes.begin(), nodes.end());
+    for (std::string_view node : nodes)
+        ctx.reply(ctx.numeric(rpl_links).arg("*").arg(node).trailing("1 hiconn node of " + s.network_name));
+    ctx.reply(ctx.numeric(rpl_endoflinks).arg("*").trailing("End of /LINKS list"));
 }
 
 }  // namespace hiconn::chat

@@ -36,6 +36,13 @@ void send_message(Context& ctx, const Message& m, std::string_view command, Kind
         return core::make_shared_buffer(line.finish());
     };
     for (std::string_view target : split_list(m.params[0])) {
+        // STATUSMSG (005 STATUSMSG=@+): "@#chan" only to its operators, "+#chan" to its voiced
+        // members and operators; the channel rules for the sender are those of "#chan".
+        char status = 0;
+        if (target.size() > 1 && (target[0] == '@' || target[0] == '+') && target[1] == '#') {
+            status = target[0];
+            target.remove_prefix(1);
+        }
         if (target.front() == '#') {
             Channel* channel = ctx.state.find_channel(target);
             if (channel == nullptr) {
@@ -58,11 +65,11 @@ void send_message(Context& ctx, const Message& m, std::string_view command, Kind
                                   .trailing("Cannot send to channel"));
                 continue;
             }
-            SharedBuffer line = format(channel->name);
+            SharedBuffer line = format(status != 0 ? status + channel->name : channel->name);
             std::size_t before = ctx.out.deliveries();
-            ctx.state.broadcast(*channel, line, ctx.out, &ctx.client, need, tags);
+            ctx.state.broadcast(*channel, line, ctx.out, &ctx.client, need, tags, status);
             if (echo && (ctx.me().caps & need) == need) ctx.out.to_self(*line, tags);  // echo-message
-            ctx.network().message(ctx.client, command, channel, nullptr, text, m.tags);
+            ctx.network().message(ctx.client, command, channel, nullptr, text, m.tags, status);
             ctx.counters.messages.fetch_add(1, std::memory_order_relaxed);
             ctx.counters.deliveries.fetch_add(ctx.out.deliveries() - before,
                                               std::memory_order_relaxed);

@@ -1,7 +1,10 @@
 // Queries and information: WHOIS, ISON, AWAY, LUSERS, MOTD (RFC 2812 3.4, 3.6, 4.1, 4.9).
 // WHO and USERHOST are in commands_who.cpp, TIME/VERSION/INFO/ADMIN in commands_info.cpp.
 #include "workloads/chat/caps.hpp"
+#include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
+
+#include <algorithm>
 
 namespace hiconn::chat {
 
@@ -139,5 +142,60 @@ void handle_setname(Context& ctx, const Message& m) {
 void handle_lusers(Context& ctx, const Message&) { send_lusers(ctx); }
 
 void handle_motd(Context& ctx, const Message&) { send_motd(ctx); }
+
+// IRCv3 MONITOR (005 MONITOR=100): + adds nicks (730/731 for each at once, 734 past 100),
+// - removes, C clears, L lists (732, 733), S tells each one's status. Changes of local users
+// (registration, NICK, QUIT) and quits of remote users are notified; the list lives in
+// ServerState, allocated on first use.
+void handle_monitor(Context& ctx, const Message& m) {
+    auto status = [&](std::string_view nick) {
+        Client* c = ctx.state.find_nick(nick);
+        const bool online = c != nullptr && c->state.registered;
+        ctx.reply(ctx.numeric(static_cast<Numeric>(online ? 730 : 731))
+                      .trailing(online ? c->prefix() : std::string(nick)));
+    };
+    const std::string& op = m.params[0];
+    std::vector<std::string_view> targets = m.params.size() > 1 ? split_list(m.params[1]) : std::vector<std::string_view>{};
+    if (op == "+") {
+        auto& list = ctx.state.monitors[&ctx.client];
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            std::string key = irc_lower(targets[i]);
+            if (std::find(list.begin(), list.end(), key) != list.end()) continue;
+            if (list.size() >= ServerState::max_monitor) {
+                std::string rest;
+                for (std::size_t j = i; j < targets.size(); ++j) rest += (j > i ? "," : "") + std::string(targets[j]);
+                ctx.reply(ctx.numeric(static_cast<Numeric>(734)).arg(std::to_string(ServerState::max_monitor))
+                              .arg(rest).trailing("Monitor list is full"));
+                break;
+            }
+            list.push_back(key);
+            ctx.state.watchers[key].push_back(&ctx.client);
+            status(targets[i]);
+        }
+        if (list.empty()) ctx.state.monitors.erase(&ctx.client);
+    } else if (op == "-") {
+        auto it = ctx.state.monitors.find(&ctx.client);
+        if (it == ctx.state.monitors.end()) return;
+        for (std::string_view target : targets) {
+            std::string key = irc_lower(target);
+            it->second.erase(std::remove(it->second.begin(), it->second.end(), key), it->second.end());
+            auto w = ctx.state.watchers.find(key);
+            if (w == ctx.state.watchers.end()) continue;
+            w->second.erase(std::remove(w->second.begin(), w->second.end(), &ctx.client), w->second.end());
+            if (w->second.empty()) ctx.state.watchers.erase(w);
+        }
+        if (it->second.empty()) ctx.state.monitors.erase(it);
+    } else if (op == "C" || op == "c") {
+        ctx.state.monitor_clear(ctx.client);
+    } else if (op == "L" || op == "l" || op == "S" || op == "s") {
+        auto it = ctx.state.monitors.find(&ctx.client);
+        if (it != ctx.state.monitors.end())
+            for (const std::string& nick : it->second) {
+                if (op == "S" || op == "s") status(nick);
+                else ctx.reply(ctx.numeric(static_cast<Numeric>(732)).trailing(nick));
+            }
+        if (op == "L" || op == "l") ctx.reply(ctx.numeric(static_cast<Numeric>(733)).trailing("End of MONITOR list"));
+    }
+}
 
 }  // namespace hiconn::chat

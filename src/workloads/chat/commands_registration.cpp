@@ -38,6 +38,7 @@ void try_register(Context& ctx) {
     ctx.client.registration_deadline_ms = 0;  // in loop: registration runs on the client's thread
     ++ctx.state.registered;
     ctx.state.note_registered();
+    ctx.state.monitor_notify(me.nick, &ctx.client, ctx.out);  // MONITOR: online
     send_welcome(ctx);
     ctx.network().registered(ctx.client);
 }
@@ -100,6 +101,8 @@ void complete_nick(Context& ctx, const std::string& nick, std::int64_t nick_ms) 
     const std::string old = me.nick;
     ctx.state.set_nick(ctx.client, nick);
     ctx.network().nick_changed(ctx.client, old, old_ms);
+    ctx.state.monitor_notify(old, nullptr, ctx.out);  // MONITOR
+    ctx.state.monitor_notify(nick, &ctx.client, ctx.out);
 }
 
 void handle_user(Context& ctx, const Message& m) {

@@ -48,9 +48,11 @@ public:
     /// `channel`: its name (the channel need not exist: Modern IRC delivers such invites).
     virtual void invited(const Client& /*by*/, std::string_view /*channel*/, const Client& /*target*/) {}
     /// PRIVMSG/NOTICE/TAGMSG to a channel (`channel` set) or to a user of another node (`to`);
-    /// `tags`: the client-only tags (IRCv3 message-tags, "+a=b;+c"), often empty.
+    /// `tags`: the client-only tags (IRCv3 message-tags, "+a=b;+c"), often empty. `status`
+    /// (STATUSMSG, channels only): '@' or '+' for the members with that prefix or higher, 0 all.
     virtual void message(const Client& /*from*/, std::string_view /*command*/, const Channel*,
-                         const Client* /*to*/, std::string_view /*text*/, std::string_view /*tags*/) {}
+                         const Client* /*to*/, std::string_view /*text*/, std::string_view /*tags*/,
+                         char /*status*/ = 0) {}
 };
 
 }  // namespace hiconn::chat

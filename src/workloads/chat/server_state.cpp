@@ -134,10 +134,14 @@ std::vector<Client*> ServerState::peers_of(Client& client) {
 }
 
 void ServerState::broadcast(Channel& channel, const SharedBuffer& line, Outbox& out,
-                            Client* except, std::uint32_t need_caps, std::string_view msg_tags) {
+                            Client* except, std::uint32_t need_caps, std::string_view msg_tags,
+                            char status) {
     out.reserve(channel.members.size());
-    for (auto& [member, flags] : channel.members)
+    for (auto& [member, flags] : channel.members) {
+        if (status == '@' && !flags.op) continue;
+        if (status == '+' && !flags.op && !flags.voice) continue;
         if (member != except && (member->state.caps & need_caps) == need_caps) out.to(*member, line, msg_tags);
+    }
 }
 
 void ServerState::notify_away(Client& who, Outbox& out, Channel* channel) {
@@ -191,12 +195,36 @@ void ServerState::detach(Client& client, std::string_view quit_message, Outbox& 
         }
     }
     if (!client.remote()) network->quit(client, quit_message);
+    if (state.registered) monitor_notify(state.nick, nullptr, out);  // MONITOR: offline
+    monitor_clear(client);
     while (!state.channels.empty()) leave(client, *state.channels.back());
     for (const std::string* nick : {&state.nick, &state.pending_nick}) {
         if (nick->empty()) continue;
         auto it = nicks.find(irc_lower(*nick));
         if (it != nicks.end() && it->second == &client) nicks.erase(it);
     }
+}
+
+void ServerState::monitor_notify(std::string_view nick, const Client* who, Outbox& out) {
+    auto it = watchers.find(irc_lower(nick));
+    if (it == watchers.end()) return;
+    for (Client* watcher : it->second) {
+        IrcLine line(settings.server_name, static_cast<Numeric>(who != nullptr ? 730 : 731), watcher->state.nick);
+        line.trailing(who != nullptr ? who->prefix() : std::string(nick));
+        out.to(*watcher, core::make_shared_buffer(line.finish()));
+    }
+}
+
+void ServerState::monitor_clear(const Client& client) {
+    auto it = monitors.find(&client);
+    if (it == monitors.end()) return;
+    for (const std::string& key : it->second) {
+        auto w = watchers.find(key);
+        if (w == watchers.end()) continue;
+        w->second.erase(std::remove(w->second.begin(), w->second.end(), &client), w->second.end());
+        if (w->second.empty()) watchers.erase(w);
+    }
+    monitors.erase(it);
 }
 
 }  // namespace hiconn::chat

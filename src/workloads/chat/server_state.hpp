@@ -84,9 +84,10 @@ public:
     std::vector<Client*> peers_of(Client& client);
     /// Sends `line` to every member of `channel` except `except` (nullptr: everyone).
     /// Only to members with all of `need_caps` (IRCv3: TAGMSG, away-notify, ...); `msg_tags`
-    /// for those with message-tags.
+    /// for those with message-tags. `status` (STATUSMSG): '@' only operators, '+' voiced
+    /// members and operators, 0 everyone.
     void broadcast(Channel& channel, const SharedBuffer& line, Outbox& out, Client* except,
-                   std::uint32_t need_caps = 0, std::string_view msg_tags = {});
+                   std::uint32_t need_caps = 0, std::string_view msg_tags = {}, char status = 0);
 
     /// IRCv3 away-notify: ":nick!user@host AWAY[ :message]" to the clients with away-notify
     /// that share a channel with `who` (or, with `channel`, to its members: `who` joined it
@@ -96,6 +97,16 @@ public:
     /// IRCv3 setname: ":nick!user@host SETNAME :realname" to the clients with setname that
     /// share a channel with `who`, and to `who` itself if it has setname.
     void notify_setname(Client& who, Outbox& out);
+
+    /// IRCv3 MONITOR, kept here so that a client that monitors nothing costs nothing:
+    /// casemapped nick -> the local clients monitoring it, and client -> its nicks (casemapped).
+    static constexpr std::size_t max_monitor = 100;  ///< 005 MONITOR=100
+    std::unordered_map<std::string, std::vector<Client*>> watchers;
+    std::unordered_map<const Client*, std::vector<std::string>> monitors;
+    /// 730 (`who` online as `nick`) or 731 (`who` null: `nick` went offline) to its watchers.
+    void monitor_notify(std::string_view nick, const Client* who, Outbox& out);
+    /// Removes `client`'s monitor list (MONITOR C, and when it goes).
+    void monitor_clear(const Client& client);
 
     /// Sets or changes a nick (the nick must be free); keeps `nicks` in step.
     void set_nick(Client& client, std::string_view nick);

@@ -101,10 +101,12 @@ void FederatedNetwork::invited(const Client& by, std::string_view channel, const
 }
 
 void FederatedNetwork::message(const Client& from, std::string_view command, const Channel* channel,
-                               const Client* to, std::string_view text, std::string_view tags) {
+                               const Client* to, std::string_view text, std::string_view tags,
+                               char status) {
     // "t": when it was sent (wall-clock ms), the server-time of its deliveries on other nodes.
     Json body{{"c", command}, {"x", text}, {"t", wall_clock_ms()}};
     if (!tags.empty()) body["g"] = tags;  // message-tags: the client-only tags
+    if (channel != nullptr && status != 0) body["p"] = std::string(1, status);  // STATUSMSG
     if (channel != nullptr)
         body["ch"] = channel->name;
     else if (to != nullptr)

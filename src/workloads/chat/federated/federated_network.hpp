@@ -62,7 +62,8 @@ public:
     void realname_set(const Client&) override;
     void invited(const Client& by, std::string_view channel, const Client& target) override;
     void message(const Client& from, std::string_view command, const Channel* channel,
-                 const Client* to, std::string_view text, std::string_view tags) override;
+                 const Client* to, std::string_view text, std::string_view tags,
+                 char status = 0) override;
 
     // ---- federation::NodeObserver (federation thread) ----
     void on_link_up() override;

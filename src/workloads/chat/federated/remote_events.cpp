@@ -223,8 +223,13 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         if (body.contains("ch")) {
             Channel* channel = channel_of();
             if (channel == nullptr) return false;
+            // STATUSMSG: "p" is '@' or '+', the lowest prefix that receives it.
+            const std::string* status = body.contains("p") ? ef::word(body, "p", 1) : nullptr;
+            const char prefix = status != nullptr && (*status == "@" || *status == "+") ? status->front() : 0;
+            if (body.contains("p") && prefix == 0) return false;
             std::size_t before = out.deliveries();
-            state.broadcast(*channel, format(channel->name), out, who, need, msg_tags);
+            state.broadcast(*channel, format(prefix != 0 ? prefix + channel->name : channel->name), out,
+                            who, need, msg_tags, prefix);
             server_.counters().deliveries.fetch_add(out.deliveries() - before, std::memory_order_relaxed);
             return true;
         }
