@@ -341,9 +341,6 @@ void handle_invite(Context& ctx, const Message& m) {
 // a +i channel for an invite. One knock per channel per client in 60 s (712); the 710 goes
 // to this node's operators of the channel only (not forwarded to other nodes).
 void handle_knock(Context& ctx, const Message& m) {
-    constexpr auto rpl_knock = static_cast<Numeric>(710), rpl_knockdlvr = static_cast<Numeric>(711),
-                   err_toomanyknock = static_cast<Numeric>(712), err_chanopen = static_cast<Numeric>(713),
-                   err_knockonchan = static_cast<Numeric>(714);
     constexpr std::int64_t knock_interval_s = 60;
     Channel* channel = ctx.state.find_channel(m.params[0]);
     if (channel == nullptr) {
@@ -351,11 +348,11 @@ void handle_knock(Context& ctx, const Message& m) {
         return;
     }
     if (channel->members.count(&ctx.client) != 0) {
-        ctx.reply(ctx.numeric(err_knockonchan).arg(channel->name).trailing("You are already on that channel"));
+        ctx.reply(ctx.numeric(Numeric::ERR_KNOCKONCHAN).arg(channel->name).trailing("You are already on that channel"));
         return;
     }
     if (!channel->invite_only) {
-        ctx.reply(ctx.numeric(err_chanopen).arg(channel->name).trailing("Channel is open"));
+        ctx.reply(ctx.numeric(Numeric::ERR_CHANOPEN).arg(channel->name).trailing("Channel is open"));
         return;
     }
     auto& knocks = channel->knocks;
@@ -364,7 +361,7 @@ void handle_knock(Context& ctx, const Message& m) {
                  knocks.end());
     const std::uint64_t id = ctx.me().id;
     if (std::any_of(knocks.begin(), knocks.end(), [&](const auto& k) { return k.first == id; })) {
-        ctx.reply(ctx.numeric(err_toomanyknock).arg(channel->name).trailing("Too many KNOCKs (channel)"));
+        ctx.reply(ctx.numeric(Numeric::ERR_TOOMANYKNOCK).arg(channel->name).trailing("Too many KNOCKs (channel)"));
         return;
     }
     knocks.emplace_back(id, ctx.now);
@@ -372,10 +369,10 @@ void handle_knock(Context& ctx, const Message& m) {
     const std::string text = m.params.size() > 1 && !m.params[1].empty() ? m.params[1] : "has asked for an invite";
     for (auto& [member, flags] : channel->members) {
         if (!flags.op || member->remote()) continue;
-        IrcLine line(ctx.settings().server_name, rpl_knock, member->state.nick);
+        IrcLine line(ctx.settings().server_name, Numeric::RPL_KNOCK, member->state.nick);
         ctx.out.to(*member, core::make_shared_buffer(line.arg(channel->name).arg(who).trailing(text).finish()));
     }
-    ctx.reply(ctx.numeric(rpl_knockdlvr).arg(channel->name).trailing("Your KNOCK has been delivered"));
+    ctx.reply(ctx.numeric(Numeric::RPL_KNOCKDLVR).arg(channel->name).trailing("Your KNOCK has been delivered"));
 }
 
 }  // namespace hiconn::chat

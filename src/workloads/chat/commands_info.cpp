@@ -99,15 +99,14 @@ void handle_admin(Context& ctx, const Message& m) {
 // LINKS (RFC 2812 3.4.5; Modern IRC: "<client> * <server> :<hop count> <server info>"): this
 // server, then every other node this node knows users of (federation), one hop away.
 void handle_links(Context& ctx, const Message&) {
-    constexpr auto rpl_links = static_cast<Numeric>(364), rpl_endoflinks = static_cast<Numeric>(365);
     const Settings& s = ctx.settings();
-    ctx.reply(ctx.numeric(rpl_links).arg("*").arg(s.server_name).trailing("0 " + s.version + " " + s.network_name));
+    ctx.reply(ctx.numeric(Numeric::RPL_LINKS).arg("*").arg(s.server_name).trailing("0 " + s.version + " " + s.network_name));
     std::vector<std::string_view> nodes;
     for (const auto& [node, users] : ctx.state.remote_users) nodes.push_back(node);
     std::sort(nodes.begin(), nodes.end());
     for (std::string_view node : nodes)
-        ctx.reply(ctx.numeric(rpl_links).arg("*").arg(node).trailing("1 hiconn node of " + s.network_name));
-    ctx.reply(ctx.numeric(rpl_endoflinks).arg("*").trailing("End of /LINKS list"));
+        ctx.reply(ctx.numeric(Numeric::RPL_LINKS).arg("*").arg(node).trailing("1 hiconn node of " + s.network_name));
+    ctx.reply(ctx.numeric(Numeric::RPL_ENDOFLINKS).arg("*").trailing("End of /LINKS list"));
 }
 
 }  // namespace hiconn::chat

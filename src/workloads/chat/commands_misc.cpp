@@ -85,19 +85,17 @@ constexpr std::array<HelpEntry, 35> help_entries{{
 }  // namespace
 
 void handle_help(Context& ctx, const Message& m) {
-    constexpr auto rpl_helpstart = static_cast<Numeric>(704), rpl_helptxt = static_cast<Numeric>(705),
-                   rpl_endofhelp = static_cast<Numeric>(706), err_helpnotfound = static_cast<Numeric>(524);
     const std::string subject = m.params.empty() || m.params[0].empty() ? std::string("*") : m.params[0];
     std::string key = subject;
     for (char& c : key) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     for (const HelpEntry& e : help_entries) {
         if (e.subject != key) continue;
-        ctx.reply(ctx.numeric(rpl_helpstart).arg(subject).trailing(e.syntax));
-        ctx.reply(ctx.numeric(rpl_helptxt).arg(subject).trailing(e.text));
-        ctx.reply(ctx.numeric(rpl_endofhelp).arg(subject).trailing("End of /HELP"));
+        ctx.reply(ctx.numeric(Numeric::RPL_HELPSTART).arg(subject).trailing(e.syntax));
+        ctx.reply(ctx.numeric(Numeric::RPL_HELPTXT).arg(subject).trailing(e.text));
+        ctx.reply(ctx.numeric(Numeric::RPL_ENDOFHELP).arg(subject).trailing("End of /HELP"));
         return;
     }
-    ctx.reply(ctx.numeric(err_helpnotfound).arg(subject).trailing("No help available on this topic"));
+    ctx.reply(ctx.numeric(Numeric::ERR_HELPNOTFOUND).arg(subject).trailing("No help available on this topic"));
 }
 
 }  // namespace hiconn::chat

@@ -151,7 +151,7 @@ void handle_monitor(Context& ctx, const Message& m) {
     auto status = [&](std::string_view nick) {
         Client* c = ctx.state.find_nick(nick);
         const bool online = c != nullptr && c->state.registered;
-        ctx.reply(ctx.numeric(static_cast<Numeric>(online ? 730 : 731))
+        ctx.reply(ctx.numeric(online ? Numeric::RPL_MONONLINE : Numeric::RPL_MONOFFLINE)
                       .trailing(online ? c->prefix() : std::string(nick)));
     };
     const std::string& op = m.params[0];
@@ -164,7 +164,7 @@ void handle_monitor(Context& ctx, const Message& m) {
             if (list.size() >= ServerState::max_monitor) {
                 std::string rest;
                 for (std::size_t j = i; j < targets.size(); ++j) rest += (j > i ? "," : "") + std::string(targets[j]);
-                ctx.reply(ctx.numeric(static_cast<Numeric>(734)).arg(std::to_string(ServerState::max_monitor))
+                ctx.reply(ctx.numeric(Numeric::ERR_MONLISTFULL).arg(std::to_string(ServerState::max_monitor))
                               .arg(rest).trailing("Monitor list is full"));
                 break;
             }
@@ -192,9 +192,9 @@ void handle_monitor(Context& ctx, const Message& m) {
         if (it != ctx.state.monitors.end())
             for (const std::string& nick : it->second) {
                 if (op == "S" || op == "s") status(nick);
-                else ctx.reply(ctx.numeric(static_cast<Numeric>(732)).trailing(nick));
+                else ctx.reply(ctx.numeric(Numeric::RPL_MONLIST).trailing(nick));
             }
-        if (op == "L" || op == "l") ctx.reply(ctx.numeric(static_cast<Numeric>(733)).trailing("End of MONITOR list"));
+        if (op == "L" || op == "l") ctx.reply(ctx.numeric(Numeric::RPL_ENDOFMONLIST).trailing("End of MONITOR list"));
     }
 }
 

@@ -58,6 +58,8 @@ enum class Numeric : int {
     RPL_WHOREPLY = 352,        ///< "<channel> <user> <host> <server> <nick> ( "H" / "G" ) ["@" / "+"] :<hopcount> <real name>"
     RPL_NAMREPLY = 353,        ///< "( "=" / "*" / "@" ) <channel> :[ "@" / "+" ] <nick> *( " " [ "@" / "+" ] <nick> )"
     RPL_WHOSPCRPL = 354,       ///< "[token] [channel] [user] [ip] [host] [server] [nick] [flags] [hop] [idle] [account] [oplevel] [:realname]" (IRCv3 WHOX)
+    RPL_LINKS = 364,           ///< "<mask> <server> :<hopcount> <server info>"
+    RPL_ENDOFLINKS = 365,      ///< "<mask> :End of LINKS list"
     RPL_ENDOFNAMES = 366,      ///< "<channel> :End of NAMES list"
     RPL_BANLIST = 367,         ///< "<channel> <mask> [<who> <set-ts>]"
     RPL_ENDOFBANLIST = 368,    ///< "<channel> :End of channel ban list"
@@ -102,7 +104,21 @@ enum class Numeric : int {
     ERR_CHANOPRIVSNEEDED = 482,  ///< "<channel> :You're not channel operator"
     ERR_UMODEUNKNOWNFLAG = 501,  ///< ":Unknown MODE flag"
     ERR_USERSDONTMATCH = 502,    ///< ":Cannot change mode for other users"
+    ERR_HELPNOTFOUND = 524,      ///< "<subject> :No help available on this topic" (Modern IRC)
     ERR_INVALIDMODEPARAM = 696,  ///< "<target> <mode char> <parameter> :<description>" (Modern IRC)
+    RPL_HELPSTART = 704,         ///< "<subject> :<first line of help section>" (Modern IRC)
+    RPL_HELPTXT = 705,           ///< "<subject> :<line of help text>"
+    RPL_ENDOFHELP = 706,         ///< "<subject> :<last line of help text>"
+    RPL_KNOCK = 710,             ///< "<channel> <nick>!<user>@<host> :<text>" (to the channel's operators)
+    RPL_KNOCKDLVR = 711,         ///< "<channel> :Your KNOCK has been delivered"
+    ERR_TOOMANYKNOCK = 712,      ///< "<channel> :Too many KNOCKs (channel)"
+    ERR_CHANOPEN = 713,          ///< "<channel> :Channel is open"
+    ERR_KNOCKONCHAN = 714,       ///< "<channel> :You are already on that channel"
+    RPL_MONONLINE = 730,         ///< ":<target>[,<target2>]*" (IRCv3 MONITOR)
+    RPL_MONOFFLINE = 731,        ///< ":<target>[,<target2>]*"
+    RPL_MONLIST = 732,           ///< ":<target>[,<target2>]*"
+    RPL_ENDOFMONLIST = 733,      ///< ":End of MONITOR list"
+    ERR_MONLISTFULL = 734,       ///< "<limit> <targets> :Monitor list is full."
 };
 
 /// RFC 2812 / 1459 size limits.

@@ -209,7 +209,7 @@ void ServerState::monitor_notify(std::string_view nick, const Client* who, Outbo
     auto it = watchers.find(irc_lower(nick));
     if (it == watchers.end()) return;
     for (Client* watcher : it->second) {
-        IrcLine line(settings.server_name, static_cast<Numeric>(who != nullptr ? 730 : 731), watcher->state.nick);
+        IrcLine line(settings.server_name, who != nullptr ? Numeric::RPL_MONONLINE : Numeric::RPL_MONOFFLINE, watcher->state.nick);
         line.trailing(who != nullptr ? who->prefix() : std::string(nick));
         out.to(*watcher, core::make_shared_buffer(line.finish()));
     }
