@@ -40,13 +40,23 @@ bool Network::contains(const asio::ip::address& address) const {
     return same_prefix(address_bytes(base), address_bytes(address), prefix);
 }
 
+std::optional<asio::ip::address> parse_address(std::string_view text) {
+    if (text.empty() || text.find_first_not_of("0123456789abcdefABCDEF.:") != std::string_view::npos)
+        return std::nullopt;
+    const std::string address_text(text);
+    boost::system::error_code ec;
+    const asio::ip::address address = asio::ip::make_address(address_text, ec);
+    if (ec) return std::nullopt;
+    if (address_text.find(':') == std::string::npos && address.to_string() != address_text)
+        return std::nullopt;  // IPv4: the canonical dotted quad only
+    return address;
+}
+
 std::optional<Network> parse_network(std::string_view text) {
     const std::size_t slash = text.find('/');
-    const std::string address_text(text.substr(0, slash));
-    if (address_text.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos) return std::nullopt;
-    boost::system::error_code ec;
-    asio::ip::address address = asio::ip::make_address(address_text, ec);
-    if (ec) return std::nullopt;
+    const std::optional<asio::ip::address> parsed = parse_address(text.substr(0, slash));
+    if (!parsed) return std::nullopt;
+    asio::ip::address address = *parsed;
     if (address.is_v6() && address.to_v6().is_v4_mapped())
         address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
     const unsigned width = address.is_v4() ? 32 : 128;

@@ -20,6 +20,11 @@ struct Network {
     bool operator==(const Network& other) const { return base == other.base && prefix == other.prefix; }
 };
 
+/// A numeric address, strictly: IPv4 only as a dotted quad without leading zeros. The
+/// platforms' inet_pton differ there (Wine's takes "1.2.3"), and PROXY headers and the
+/// config must mean one thing everywhere.
+std::optional<boost::asio::ip::address> parse_address(std::string_view text);
+
 /// "ADDR" or "ADDR/BITS" in the numeric forms (no brackets, no scope); nullopt otherwise.
 /// Host bits set past the prefix ("10.1.2.3/8") are cleared.
 std::optional<Network> parse_network(std::string_view text);

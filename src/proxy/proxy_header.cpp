@@ -1,5 +1,7 @@
 #include "proxy/proxy_header.hpp"
 
+#include "proxy/network.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -90,21 +92,11 @@ HeaderResult parse_v1(std::string_view bytes) {
     if (!v4 && fields[0] != "TCP6")
         return malformed(1, "v1: protocol must be TCP4, TCP6 or UNKNOWN, not \"" + std::string(fields[0]) + "\"");
     if (count != 5) return malformed(1, "v1: expected protocol, 2 addresses and 2 ports");
-    for (std::size_t i = 1; i < 3; ++i)
-        if (fields[i].find_first_not_of("0123456789abcdefABCDEF.:") != std::string_view::npos)
-            return malformed(1, "v1: bad address \"" + std::string(fields[i]) + "\"");
-    boost::system::error_code ec;
-    const std::string source(fields[1]);
-    const std::string destination(fields[2]);
-    boost::asio::ip::address address;
-    if (v4) {
-        address = boost::asio::ip::make_address_v4(source, ec);
-        if (!ec) boost::asio::ip::make_address_v4(destination, ec);
-    } else {
-        address = boost::asio::ip::make_address_v6(source, ec);
-        if (!ec) boost::asio::ip::make_address_v6(destination, ec);
-    }
-    if (ec) return malformed(1, std::string("v1: bad ") + (v4 ? "IPv4" : "IPv6") + " address");
+    const std::optional<boost::asio::ip::address> source = parse_address(fields[1]);
+    const std::optional<boost::asio::ip::address> destination = parse_address(fields[2]);
+    if (!source || !destination || source->is_v4() != v4 || destination->is_v4() != v4)
+        return malformed(1, std::string("v1: bad ") + (v4 ? "IPv4" : "IPv6") + " address");
+    const boost::asio::ip::address address = *source;
     std::uint16_t source_port = 0;
     std::uint16_t destination_port = 0;
     if (!parse_port(fields[3], source_port) || !parse_port(fields[4], destination_port))

@@ -24,7 +24,7 @@ TEST_CASE("Address blocks parse in CIDR and single-address forms", "[proxy]")
     CHECK(parse_network("10.0.0.0/12")->base.to_string() == "10.0.0.0");
 
     for (const char* bad : {"", "/8", "10.0.0.0/", "10.0.0.0/33", "::/129", "10.0.0.0/08", "10.0.0.0/-1",
-                            "localhost", "[::1]", "fe80::1%eth0", "1.2.3", "10.0.0.0/8/8", " 10.0.0.1"}) {
+                            "localhost", "[::1]", "fe80::1%eth0", "1.2.3", "1.2.3.04", "10.0.0.0/8/8", " 10.0.0.1"}) {
         INFO(bad);
         CHECK_FALSE(parse_network(bad));
     }

@@ -143,6 +143,8 @@ TEST_CASE("Garbage and malformed PROXY headers are refused with a reason", "[pro
         "PROXY TCP4  1.2.3.4 5.6.7.8 1 2\r\n",       // two spaces
         "PROXY TCP4 1.2.3.4 5.6.7.8 1 2 \r\n",       // a trailing space
         "PROXY TCP4 1.2.3.256 5.6.7.8 1 2\r\n",
+        "PROXY TCP4 1.2.3 5.6.7.8 1 2\r\n",          // a short form some inet_pton take (Wine)
+        "PROXY TCP4 1.2.3.4 5.6.7.08 1 2\r\n",       // a leading zero
         "PROXY TCP4 ::1 ::2 1 2\r\n",                 // IPv6 under TCP4
         "PROXY TCP6 1.2.3.4 5.6.7.8 1 2\r\n",
         "PROXY TCP6 fe80::1%eth0 ::2 1 2\r\n",        // a scope
