@@ -1,25 +1,46 @@
 #!/usr/bin/env bash
 # Builds the mingw-w64 dependency prefix for the Windows cross build (idempotent, cached):
-#   build/windows-deps/prefix/include/{boost,nlohmann,catch2,spdlog,fmt}  links to Debian's headers
-#   build/windows-deps/prefix/share/cmake/nlohmann_json          copied package files
-#   build/windows-deps/prefix/lib/cmake/Catch2                   copied, minus the Linux lib
-#   build/windows-deps/prefix/lib/libboost_program_options.a     cross-built here
-#   build/windows-deps/prefix/lib/libhiredis.a, include/hiredis/ cross-built here (reader, formatter)
-#   build/windows-deps/prefix/lib/lib{ssl,crypto}.a, include/openssl/  cross-built here (OpenSSL 3)
+#   prefix/include/{boost,nlohmann,catch2,spdlog,fmt}  links to Debian's headers
+#   prefix/share/cmake/nlohmann_json                   copied package files
+#   prefix/lib/cmake/Catch2                            copied, minus the Linux lib
+#   prefix/lib/libboost_program_options.a              cross-built here
+#   prefix/lib/libhiredis.a, include/hiredis/          cross-built here (reader, formatter)
+#   prefix/lib/lib{ssl,crypto}.a, include/openssl/     cross-built here (OpenSSL 3)
+# The cache lives outside the source tree, in $HICONN_WINDEPS_DIR (default
+# ~/.cache/hiconn/windows-deps), so that a fresh clone -- every CI run -- reuses the libraries a
+# previous run built (OpenSSL alone takes about 8 minutes on 2 cores); build/windows-deps is a
+# link to it, the path the toolchain file and the `windows` preset use. A lock serialises two
+# trees building at once.
 # Boost.Program_options is compiled from Debian's boost1.81 source package, hiredis from
 # Debian's hiredis package and OpenSSL from Debian's openssl package (the version of the
 # installed libssl-dev), all fetched with `apt-get source --download-only` (deb-src entries
-# are added when missing). Everything lives under build/ (git-ignored) and is reused by the
-# next run; each library is rebuilt only when its stamp no longer matches.
+# are added when missing). Everything lives in the cache and is reused by the
+# next run, from any clone; each library is rebuilt only when its stamp no longer matches.
 # Needs root for apt (CI runs as root); perl and make for OpenSSL's Configure and Makefile.
 # Usage: scripts/build-windows-deps.sh            (HICONN_JOBS=N parallel jobs, default 2)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-WORK=${HICONN_WINDEPS_DIR:-$ROOT/build/windows-deps}
+WORK=${HICONN_WINDEPS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hiconn/windows-deps}
 DEPS=$WORK/prefix
 log() { printf 'build-windows-deps: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# build/windows-deps -> the cache. A directory left there by an older version of this script
+# is replaced (its libraries are rebuilt once, in the cache).
+mkdir -p "$WORK" "$ROOT/build"
+WORK=$(cd "$WORK" && pwd -P)
+LINK=$ROOT/build/windows-deps
+if [[ $(cd "$LINK" 2>/dev/null && pwd -P) != "$WORK" ]]; then
+    if [[ -d $LINK && ! -L $LINK ]]; then
+        log "replacing the directory $LINK by a link to the cache $WORK"
+        rm -rf "$LINK"
+    fi
+    ln -sfn "$WORK" "$LINK"
+fi
+exec 9>"$WORK/.lock"
+flock 9 || die "cannot lock $WORK/.lock"
+log "cache: $WORK (build/windows-deps links to it)"
 
 command -v x86_64-w64-mingw32-g++-posix >/dev/null ||
     die "x86_64-w64-mingw32-g++-posix missing: apt-get install g++-mingw-w64-x86-64-posix"
@@ -121,6 +142,7 @@ build_program_options() {
     boost_src=$(dirname "$(dirname "$(dirname "$(find "$WORK/src" -type d -path '*/libs/program_options/src' | head -n1)")")")
     [[ -d $boost_src/libs/program_options/src ]] || die "program_options sources not in $orig"
 
+    rm -rf "$WORK/program_options"  # a cache made by another clone names other source paths
     cmake -S "$ROOT/cmake/windeps" -B "$WORK/program_options" \
         -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchain-mingw.cmake" \
         -DWINDEPS_PREFIX="$DEPS" -DCMAKE_INSTALL_PREFIX="$DEPS" \
@@ -165,6 +187,7 @@ build_hiredis() {
     log "applied $(grep -c 'info: applying' "$WORK/hiredis-unpack.log" || true) Debian patches (log: $WORK/hiredis-unpack.log)"
 
     rm -rf "$DEPS/include/hiredis" "$lib"
+    rm -rf "$WORK/hiredis"
     cmake -S "$ROOT/cmake/windeps/hiredis" -B "$WORK/hiredis" \
         -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchain-mingw.cmake" \
         -DWINDEPS_PREFIX="$DEPS" -DCMAKE_INSTALL_PREFIX="$DEPS" -DHIREDIS_SRC="$src" >/dev/null

@@ -2,7 +2,7 @@
 # Cross-builds hiconn for 64-bit Windows (mingw-w64, Asio on IOCP) into build/windows:
 #   build/windows/src/hiconn.exe, build/windows/src/hiconn-load.exe,
 #   build/windows/tests/hiconn_unit_tests.exe
-# The dependency prefix comes from scripts/build-windows-deps.sh (cached under build/).
+# The dependency prefix comes from scripts/build-windows-deps.sh (cached in ~/.cache/hiconn).
 # Usage: scripts/build-windows.sh            (HICONN_JOBS=N sets the parallel jobs, default 2)
 set -euo pipefail
 
