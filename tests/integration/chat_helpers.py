@@ -2,6 +2,7 @@
 (port 0, read from its start-up line) and a small line-based IRC client over a real socket
 (no IRC library: the tests see the exact bytes)."""
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -175,6 +176,9 @@ class Irssi:
     home. Use as a context manager; `args` go on irssi's command line (e.g. --connect=...)."""
 
     def __init__(self, nick, real_name, args=""):
+        # scripts/setup.sh installs both: a machine without them fails, it does not skip.
+        for tool in ("irssi", "tmux"):
+            assert shutil.which(tool), f"{tool} is missing (scripts/setup.sh installs it)"
         self._home = tempfile.TemporaryDirectory(prefix="hiconn-irssi-")
         home = self.home = self._home.name
         with open(os.path.join(home, "config"), "w") as f:

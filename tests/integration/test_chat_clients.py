@@ -1,6 +1,5 @@
 """Real IRC client software against the chat workload: the python3-irc library, and
 irssi running headless inside tmux. Each side checks what the other sees."""
-import shutil
 import time
 
 import pytest
@@ -85,7 +84,6 @@ def test_python_irc_library():
         reactor.process_once(0.1)
 
 
-@pytest.mark.skipif(not (shutil.which("irssi") and shutil.which("tmux")), reason="needs irssi and tmux")
 def test_irssi_in_tmux():
     with chat_server() as server, \
             Irssi("irs", "Irssi Test", f"--connect=127.0.0.1 --port={server.port} --nick=irs") as irssi:

@@ -8,7 +8,6 @@ Environment: HICONN_LOAD_BIN, HICONN_BIN (the tests that need hiconn are skipped
 Certificates are throw-away ones made with the openssl command in a temp dir.
 """
 import os
-import shutil
 import subprocess
 
 import pytest
@@ -18,7 +17,6 @@ from test_load_tool import HICONN_BIN, LOAD_BIN, LOAD_PREFIX, WINDOWS, posix_onl
 
 needs_hiconn = pytest.mark.skipif(not HICONN_BIN or not os.path.exists(HICONN_BIN),
                                   reason="HICONN_BIN not built")
-needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl command")
 
 
 def make_cert(directory, name):
@@ -45,7 +43,6 @@ def tls_server(certs, workload="echo", extra=None):
 
 
 @needs_hiconn
-@needs_openssl
 def test_echo_over_tls_verifies_every_byte(certs):
     with tls_server(certs) as server:
         status, result, err = run_load("echo", "--tls", "--port", server.port, "-c", 20, "--size-min", 1,
@@ -60,7 +57,6 @@ def test_echo_over_tls_verifies_every_byte(certs):
 
 
 @needs_hiconn
-@needs_openssl
 def test_connect_holds_tls_connections(certs):
     with tls_server(certs) as server:
         status, result, err = run_load("connect", "--tls", "--port", server.port, "-c", 200, "--hold", 1,
@@ -72,7 +68,6 @@ def test_connect_holds_tls_connections(certs):
 
 
 @needs_hiconn
-@needs_openssl
 def test_chat_over_tls_counts_every_delivery(certs):
     flood = {"messages_per_second": 10000, "burst": 10000, "max_queued": 10000}
     with tls_server(certs, "chat", {"chat": {"flood": flood}}) as server:
@@ -85,7 +80,6 @@ def test_chat_over_tls_counts_every_delivery(certs):
 
 
 @needs_hiconn
-@needs_openssl
 def test_handshake_mode_counts_full_handshakes(certs):
     with tls_server(certs) as server:
         status, result, err = run_load("handshake", "--port", server.port, "-c", 4, "-d", 1, "--drain", 2,
@@ -101,7 +95,6 @@ def test_handshake_mode_counts_full_handshakes(certs):
 
 
 @needs_hiconn
-@needs_openssl
 def test_handshake_mode_stops_at_max_handshakes(certs):
     with tls_server(certs) as server:
         status, result, err = run_load("handshake", "--port", server.port, "-c", 3, "-d", 60,
@@ -114,7 +107,6 @@ def test_handshake_mode_stops_at_max_handshakes(certs):
 
 
 @needs_hiconn
-@needs_openssl
 @posix_only
 def test_handshake_workers_share_max_handshakes(certs):
     with tls_server(certs) as server:
@@ -126,7 +118,6 @@ def test_handshake_workers_share_max_handshakes(certs):
 
 
 @needs_hiconn
-@needs_openssl
 def test_tls_ca_verifies_the_server(certs):
     with tls_server(certs) as server:
         status, result, err = run_load("connect", "--tls-ca", certs["server"][0], "--port", server.port,

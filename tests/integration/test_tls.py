@@ -13,7 +13,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import ssl
 import subprocess
@@ -28,8 +27,6 @@ from ops_helpers import admin_port, admin_server, request
 from tls_helpers import (TestPKI, cert_fingerprint, client_context, client_hello,
                          install, is_closed_by_peer, peer_fingerprint,
                          served_certificate, served_fingerprint, tls_connect, tls_echo_roundtrip)
-
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl tool")
 
 TLS_AND_PLAIN = ["tls://127.0.0.1:0", "127.0.0.1:0"]
 

@@ -12,15 +12,12 @@ test CA:
 import functools
 import itertools
 import re
-import shutil
 import time
 
 import pytest
 
 from chat_helpers import SERVER, Client, Irssi, chat_server, numeric, registered
 from tls_helpers import TestPKI, cert_fingerprint, client_context, tls_connect
-
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl tool")
 
 _ids = itertools.count(1)
 
@@ -235,7 +232,6 @@ def test_python_irc_library_over_tls(server, pki):
     reactor.process_once(0.1)
 
 
-@pytest.mark.skipif(not (shutil.which("irssi") and shutil.which("tmux")), reason="needs irssi and tmux")
 def test_irssi_over_tls_with_the_test_ca(server, pki):
     with Irssi("irt", "Irssi TLS") as irssi:
         obs = tls_registered(server, pki, nick("tlsobs"))  # the TLS python client

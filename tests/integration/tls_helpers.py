@@ -51,7 +51,10 @@ authorityKeyIdentifier = keyid
 
 
 def openssl(*args, cwd=None, input=None):
-    """Runs the openssl tool; a failure raises with its stderr."""
+    """Runs the openssl tool; a failure raises with its stderr. scripts/setup.sh installs the
+    tool: a machine without it fails the TLS tests, it does not skip them."""
+    if shutil.which(OPENSSL) is None:
+        raise RuntimeError("the openssl tool is missing (scripts/setup.sh installs it)")
     result = subprocess.run([OPENSSL, *map(str, args)], cwd=cwd, input=input,
                             capture_output=True, timeout=60)
     if result.returncode != 0:
