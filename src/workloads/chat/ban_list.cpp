@@ -224,12 +224,13 @@ bool BanList::add(Ban ban) {
     return true;
 }
 
-bool BanList::remove(const BanMask& mask) {
+std::optional<Ban> BanList::remove(const BanMask& mask) {
     const auto it = std::find_if(bans_.begin(), bans_.end(),
                                  [&](const Ban& b) { return b.mask.key() == mask.key(); });
-    if (it == bans_.end()) return false;
+    if (it == bans_.end()) return std::nullopt;
+    Ban removed = std::move(*it);
     bans_.erase(it);
-    return true;
+    return removed;
 }
 
 const Ban* BanList::match(const BanTarget& target, std::int64_t now) const {

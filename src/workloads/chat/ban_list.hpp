@@ -94,8 +94,8 @@ public:
     /// Adds `ban`, replacing one with the same key. False when the list is full
     /// (max_bans) and the key is new.
     bool add(Ban ban);
-    /// Removes the ban with `mask`'s key; false when there is none.
-    bool remove(const BanMask& mask);
+    /// Removes the ban with `mask`'s key and returns it; nullopt when there is none.
+    std::optional<Ban> remove(const BanMask& mask);
     /// The first active ban matching `target`, or nullptr.
     const Ban* match(const BanTarget& target, std::int64_t now) const;
     /// Drops the bans expired by `now`; returns how many.

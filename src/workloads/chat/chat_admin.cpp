@@ -121,9 +121,10 @@ core::AdminReply serve_unban(ChatServer& server, const core::AdminRequest& reque
     std::string why;
     const auto mask = BanMask::parse(text, &why);
     if (!mask) return bad_request("\"mask\": " + why);
-    if (!server.remove_ban(*mask)) return reply(404, {{"error", "no ban on " + mask->text()}});
-    log::info("admin: K-line " + mask->text() + " removed for " + std::string(request.who));
-    return reply(200, {{"removed", mask->text()}});
+    const auto removed = server.remove_ban(*mask);
+    if (!removed) return reply(404, {{"error", "no ban on " + mask->text()}});
+    log::info("admin: K-line " + removed->mask.text() + " removed for " + std::string(request.who));
+    return reply(200, {{"removed", removed->mask.text()}});
 }
 
 }  // namespace

@@ -43,16 +43,18 @@ std::optional<std::size_t> ChatServer::add_ban(Ban ban) {
     return n;
 }
 
-bool ChatServer::remove_ban(const BanMask& mask) {
+std::optional<Ban> ChatServer::remove_ban(const BanMask& mask) {
+    std::optional<Ban> removed;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         state_.bans.expire(unix_now());
-        if (!state_.bans.remove(mask)) return false;
+        removed = state_.bans.remove(mask);
+        if (!removed) return std::nullopt;
         ++state_.bans_version;
         state_.network->ban_removed(mask);
     }
     save_bans();
-    return true;
+    return removed;
 }
 
 std::vector<Ban> ChatServer::bans() const {

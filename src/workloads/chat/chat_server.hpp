@@ -72,9 +72,9 @@ public:
     /// ("K-Lined: reason"). Returns how many are disconnected, or nullopt when the list is
     /// full. Thread safe.
     std::optional<std::size_t> add_ban(Ban ban);
-    /// Removes the ban with `mask`'s key and saves the list; false when there was none.
-    /// Thread safe.
-    bool remove_ban(const BanMask& mask);
+    /// Removes the ban with `mask`'s key and saves the list; returns it, or nullopt when
+    /// there was none. Thread safe.
+    std::optional<Ban> remove_ban(const BanMask& mask);
     /// The active bans. Thread safe.
     std::vector<Ban> bans() const;
     /// Disconnects the user `nick` ("Killed (by (reason))"); false when there is none here.

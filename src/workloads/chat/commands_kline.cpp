@@ -77,14 +77,15 @@ void handle_unkline(Context& ctx, const Message& m) {
         return;
     }
     ctx.state.bans.expire(ctx.now);
-    if (!ctx.state.bans.remove(*mask)) {
+    const auto removed = ctx.state.bans.remove(*mask);
+    if (!removed) {
         notice(ctx, "No K-Line for [" + mask->text() + "]");
         return;
     }
     ++ctx.state.bans_version;
     ctx.bans_changed = true;
     ctx.network().ban_removed(*mask);
-    notice(ctx, "K-Line for [" + mask->text() + "] is removed");
+    notice(ctx, "K-Line for [" + removed->mask.text() + "] is removed");
 }
 
 }  // namespace hiconn::chat
