@@ -77,7 +77,6 @@ std::optional<BanMask> BanMask::parse(std::string_view text, std::string* error)
         return refuse("the mask is longer than " + std::to_string(max_length) + " bytes");
     for (const unsigned char c : text)
         if (c <= ' ' || c == 0x7F) return refuse("the mask holds a space or a control byte");
-    if (text.front() == ':') return refuse("the mask starts with ':'");
 
     BanMask mask;
     const std::size_t slash = text.find('/');
@@ -109,6 +108,8 @@ std::optional<BanMask> BanMask::parse(std::string_view text, std::string* error)
     }
     if (slash != std::string_view::npos && text.find_first_of("!@") == std::string_view::npos)
         return refuse("'" + std::string(text) + "' is not an ADDRESS/PREFIX network");
+    // An IRC parameter cannot start with ':' ("::1" above is an address, not a mask).
+    if (text.front() == ':') return refuse("the mask starts with ':'");
     mask.kind_ = Kind::user_mask;
     mask.text_ = full_mask(text);
     if (mask.text_.find_first_not_of("*?!@") == std::string::npos)

@@ -38,7 +38,7 @@ public:
 
     /// "192.0.2.7", "2001:db8::1", "192.0.2.0/24", "2001:db8::/32", or a nick!user@host
     /// mask ("*!*@*.example", "bad*", "*@192.0.2.*"). nullopt with `error` set for anything
-    /// else: empty, spaces or control bytes, a leading ':', longer than max_length, a
+    /// else: empty, spaces or control bytes, a leading ':' (addresses aside: "::1"), longer than max_length, a
     /// prefix of 0 or past the address size, or a mask matching everyone ("*!*@*").
     static std::optional<BanMask> parse(std::string_view text, std::string* error = nullptr);
 

@@ -179,6 +179,7 @@ void ServerState::set_nick(Client& client, std::string_view nick) {
 
 std::vector<std::pair<ClientPtr, std::string>> ServerState::clients_banned_by(const Ban& ban) {
     std::vector<std::pair<ClientPtr, std::string>> victims;
+    if (!ban.active(std::time(nullptr))) return victims;  // expired already: it applies to nobody
     for (const auto& [key, client] : nicks) {
         (void)key;
         // Users of other nodes are their own node's to disconnect.

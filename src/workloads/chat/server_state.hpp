@@ -114,7 +114,7 @@ public:
     void monitor_clear(const Client& client);
 
     /// This node's clients matching `ban` now (with a nick: registered or registering),
-    /// each with the ban's close reason.
+    /// each with the ban's close reason; nobody when the ban has expired.
     std::vector<std::pair<ClientPtr, std::string>> clients_banned_by(const Ban& ban);
 
     /// Sets or changes a nick (the nick must be free); keeps `nicks` in step.
