@@ -131,6 +131,16 @@ def test_an_expired_ban_stops_applying_by_itself(server):
     registered(server.port, "briefly").close()
 
 
+def test_kline_and_unkline_need_an_irc_operator(server):
+    # OPER is not in this build: nobody is an operator, so both answer 481 and ban nothing.
+    c = registered(server.port, "notoper")
+    assert c.numerics_of("KLINE 10 evil* :spam") == [481]
+    assert c.numerics_of("UNKLINE evil*") == [481]
+    assert c.numerics_of("KLINE") == [461]
+    assert call(server.admin, "GET", "/chat/bans")[1]["bans"] == []
+    c.close()
+
+
 @pytest.mark.parametrize("body", [
     None, [], {"mask": 5}, {"mask": "*!*@*"}, {"mask": "10.0.0.0/0"}, {"mask": "a", "duration": -3},
     {"mask": "a", "duration": "soon"}, {"mask": "a", "reason": "x\r\ny"}, {"mask": "a", "color": 1}])
