@@ -6,7 +6,9 @@
 // Who may do what:
 //   GET  /metrics, /stats, /stats/history, / (and the page's files)
 //                                  anyone who can reach the address (bind it accordingly)
-//   POST /pause, /continue, /reload  localhost (127.0.0.1, ::1) and stats.http.allow
+//   POST /pause, /continue, /reload, and the workload's routes (chat: GET /chat/clients,
+//   GET /chat/bans, POST /chat/kill, POST and DELETE /chat/ban; docs/chat.md)
+//                                   localhost (127.0.0.1, ::1) and stats.http.allow
 //                                   entries (addresses; ADDRESS/PREFIX networks too, though
 //                                   the config loader accepts addresses only), else 403;
 //                                   with stats.http.token set also
@@ -18,6 +20,7 @@
 
 #include "app/metrics_text.hpp"
 #include "config/config.hpp"
+#include "core/workload.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -45,6 +48,9 @@ struct AdminCallbacks {
     std::function<void()> pause;            ///< stop accepting
     std::function<void()> resume;           ///< accept again
     std::function<bool()> reload;           ///< re-read the config; false = invalid, old kept
+    /// The workload's routes (chat: /chat/...); nullopt = no such route. Empty (echo): every
+    /// /chat/ path is 404.
+    std::function<std::optional<core::AdminReply>(const core::AdminRequest&)> workload;
 };
 
 /// Who may POST admin controls: 127.0.0.1 and ::1 always, plus the allow list; and the token.

@@ -98,11 +98,10 @@ HttpResponse serve_asset(const HttpRequest& request, const StatusAsset& asset) {
     return response;
 }
 
-HttpResponse serve_control(const HttpRequest& request, std::string_view path,
-                           const asio::ip::address& peer, const AdminAccess& access,
-                           const AdminCallbacks& callbacks) {
-    if (request.method() != http::verb::post) return method_not_allowed(request, "POST");
-    const std::string who = "admin: POST " + std::string(path) + " from " + peer.to_string();
+// The controls' rules: 403 for an address not allowed, 401 without the token (each
+// logged, rate-limited); nullopt when the request may go on.
+std::optional<HttpResponse> refuse_unauthorized(const HttpRequest& request, const std::string& who,
+                                                const asio::ip::address& peer, const AdminAccess& access) {
     if (!access.address_allowed(peer)) {
         log::write_limited(log::Level::warn, "admin-forbidden", who + " refused: address not allowed");
         return make_response(http::status::forbidden, request,
@@ -117,6 +116,15 @@ HttpResponse serve_control(const HttpRequest& request, std::string_view path,
         response.set(http::field::www_authenticate, "Bearer realm=\"hiconn\"");
         return response;
     }
+    return std::nullopt;
+}
+
+HttpResponse serve_control(const HttpRequest& request, std::string_view path,
+                           const asio::ip::address& peer, const AdminAccess& access,
+                           const AdminCallbacks& callbacks) {
+    if (request.method() != http::verb::post) return method_not_allowed(request, "POST");
+    const std::string who = "admin: POST " + std::string(path) + " from " + peer.to_string();
+    if (auto refused = refuse_unauthorized(request, who, peer, access)) return std::move(*refused);
     log::info(who);
     if (path == "/pause") {
         callbacks.pause();
@@ -131,6 +139,26 @@ HttpResponse serve_control(const HttpRequest& request, std::string_view path,
     return make_response(http::status::internal_server_error, request,
                          "reload failed: the config file is invalid, the old config is kept "
                          "(the log says why)\n");
+}
+
+// The workload's routes (chat moderation): the controls' access rules, then the workload.
+// Every request that passes is logged with who asked (address, and the token when one is
+// required: there is one token, so its use is the identity).
+HttpResponse serve_workload(const HttpRequest& request, std::string_view path,
+                            const asio::ip::address& peer, const AdminAccess& access,
+                            const AdminCallbacks& callbacks) {
+    if (!callbacks.workload) return make_response(http::status::not_found, request, "not found\n");
+    const std::string method(request.method_string());
+    const std::string asker = peer.to_string() + (access.token_required() ? " (token)" : "");
+    const std::string who = "admin: " + method + ' ' + std::string(path) + " from " + peer.to_string();
+    if (auto refused = refuse_unauthorized(request, who, peer, access)) return std::move(*refused);
+    const auto reply = callbacks.workload(core::AdminRequest{method, path, request.body(), asker});
+    if (!reply) return make_response(http::status::not_found, request, "not found\n");
+    log::info(who + (access.token_required() ? " with the token" : "") + ": " + std::to_string(reply->status));
+    auto response = make_response(static_cast<http::status>(reply->status), request, reply->body,
+                                  "application/json");
+    if (reply->allow) response.set(http::field::allow, reply->allow);
+    return response;
 }
 
 }  // namespace
@@ -202,6 +230,7 @@ HttpResponse respond(const HttpRequest& request, const asio::ip::address& peer,
         if (path == "/stats") return serve_figures(request, false, callbacks);
         if (path == "/pause" || path == "/continue" || path == "/reload")
             return serve_control(request, path, peer, access, callbacks);
+        if (path.substr(0, 6) == "/chat/") return serve_workload(request, path, peer, access, callbacks);
         if (path == "/stats/history")
             return serve_get(request, "application/json", [&] { return callbacks.history(); });
         if (const auto asset = find_status_asset(path)) return serve_asset(request, *asset);

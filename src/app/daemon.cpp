@@ -176,10 +176,11 @@ void Daemon::start() {
     if (c.stats.http.enabled) {
         d.history = std::make_unique<StatsHistory>();
         d.record_history();  // the page has a first point at once
-        d.admin = std::make_unique<AdminHttp>(
-            d.control, c.stats.http,
-            AdminCallbacks{[&d] { return d.sample(); }, [&d] { return d.history->render_json(); },
-                           [this] { pause(); }, [this] { resume(); }, [this] { return reload(); }});
+        AdminCallbacks callbacks{[&d] { return d.sample(); }, [&d] { return d.history->render_json(); },
+                                 [this] { pause(); }, [this] { resume(); }, [this] { return reload(); }, {}};
+        if (c.workload == "chat")  // echo has no routes of its own: /chat/... is 404 there
+            callbacks.workload = [&d](const core::AdminRequest& r) { return d.workload->admin_request(r); };
+        d.admin = std::make_unique<AdminHttp>(d.control, c.stats.http, std::move(callbacks));
         d.admin->start();  // logs the bound address; throws (exit 1) when it cannot listen
     }
     // --- end ops ---

@@ -20,13 +20,7 @@ core::EngineSettings::Listen listen_spec(const std::string& text) {
     }
 }
 
-/// A relative path is taken beside the config file, so a service started elsewhere finds it.
-std::string beside_config(const config::Config& c, const std::string& path) {
-    if (path.empty() || c.source_file.empty()) return path;
-    const std::filesystem::path p(path);
-    if (p.is_absolute()) return path;
-    return (std::filesystem::path(c.source_file).parent_path() / p).lexically_normal().string();
-}
+using config::beside_config;
 
 /// The tls section as a loaded context; null when the section is absent. Throws ConfigError.
 std::shared_ptr<const tls::Context> tls_context(const config::Config& c) {

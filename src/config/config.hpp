@@ -90,6 +90,7 @@ struct ChatConfig {
     std::uint32_t max_line_bytes = 4096;         ///< no newline after this many bytes -> close (512..65536)
     std::uint32_t ping_timeout_s = 60;           ///< after an idle PING, close if no reply (1..3600)
     std::uint32_t registration_timeout_s = 60;   ///< not registered by then -> close; 0 = off (0..3600)
+    std::string bans_file = "bans.json";    ///< K-lines of a standalone node; relative = beside the config; "" = not kept
     FloodConfig flood;
 };
 
@@ -139,6 +140,10 @@ struct Config {
     TlsConfig tls;
     ProxyProtocolConfig proxy_protocol;
 };
+
+/// `path` as the daemon opens it: a relative path is taken beside the config file (so a
+/// service started elsewhere finds it); absolute, empty, or without a config file: as is.
+std::string beside_config(const Config& config, const std::string& path);
 
 /// Member-wise equality (source_file included): tells a reload whether anything changed.
 bool operator==(const Config& a, const Config& b);

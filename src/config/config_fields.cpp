@@ -178,6 +178,9 @@ std::vector<Field> make_fields()
         integer(HICONN_KEY(chat.registration_timeout_s), 0, 3600,
                 "Close a connection that has not registered (NICK and USER) within this many "
                 "seconds (Registration timeout); 0 = no limit."),
+        string(HICONN_KEY(chat.bans_file), "File keeping the server bans (K-lines) of a standalone "
+               "node across restarts; relative to the config file; empty = not kept. With "
+               "federation the bans live in Redis instead."),
         integer(HICONN_KEY(chat.flood.messages_per_second), 1, 100000, "Flood control: lines per second a client may send (token refill rate)."),
         integer(HICONN_KEY(chat.flood.burst), 1, 100000, "Flood control: lines a client may send at once (bucket size)."),
         integer(HICONN_KEY(chat.flood.max_queued), 1, 100000,

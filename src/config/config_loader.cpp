@@ -27,6 +27,14 @@ ConfigError::ConfigError(std::string file, std::string json_path, std::string me
 {
 }
 
+std::string beside_config(const Config& c, const std::string& path)
+{
+    if (path.empty() || c.source_file.empty()) return path;
+    const std::filesystem::path p(path);
+    if (p.is_absolute()) return path;
+    return (std::filesystem::path(c.source_file).parent_path() / p).lexically_normal().string();
+}
+
 Config from_json_text(const std::string& text, const std::string& file,
                       const std::vector<std::string>& overrides)
 {

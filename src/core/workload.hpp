@@ -10,6 +10,7 @@
 #include "core/stats.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,22 @@ namespace hiconn::core {
 
 class Connection;
 class IoPool;
+
+/// A request to one of the workload's admin endpoint routes (chat: /chat/...), already
+/// allowed by the endpoint's address and token rules.
+struct AdminRequest {
+    std::string_view method;  ///< "GET", "POST", "DELETE", ...
+    std::string_view path;    ///< without the query
+    std::string_view body;    ///< JSON, or empty
+    std::string_view who;     ///< "127.0.0.1" or "127.0.0.1 (token)": for the log and set_by
+};
+
+/// Its answer: an HTTP status and a JSON body.
+struct AdminReply {
+    int status = 200;
+    std::string body;
+    const char* allow = nullptr;  ///< with 405: the methods the route takes
+};
 
 class Workload {
 public:
@@ -65,6 +82,9 @@ public:
     virtual void listening(const std::vector<EngineSettings::Listen>&) {}
     /// The graceful stop closed every connection: finish, then call `done` (any thread).
     virtual void stop(std::function<void()> done) { done(); }
+    /// Serves an admin route of this workload; nullopt = no such route (404). Called from the
+    /// endpoint's thread; thread safe. Echo has none.
+    virtual std::optional<AdminReply> admin_request(const AdminRequest&) { return std::nullopt; }
     /// A phrase for the stats line (chat: "federated as NAME (Redis up, 3 nodes)"), or "".
     /// Thread safe.
     virtual std::string describe() const { return {}; }

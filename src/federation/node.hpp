@@ -6,7 +6,8 @@
 //
 // Redis keys (P = key_prefix): P"network" = the network name; P"node:NAME" = "INCARNATION:N"
 // with a TTL of node_timeout_s, refreshed every heartbeat (a live node); P"claims" = a hash
-// of claimed names (nicks) -> "NODE|INCARNATION|SIGNON|ID". Channel: P"events".
+// of claimed names (nicks) -> "NODE|INCARNATION|SIGNON|ID"; hashes of the workload's shared
+// state (chat: P"bans", mask key -> ban JSON). Channel: P"events".
 //
 // Thread safety: publish(), claim(), release() and the counters are thread safe; the rest,
 // and every NodeObserver call, runs on the io_context's thread.
@@ -101,6 +102,12 @@ public:
     void release(std::string name, std::string value) override;
     std::string claim_value(std::uint64_t id, std::int64_t nick_ms) const override;
     std::size_t peers() const override { return counters_.peers.load(std::memory_order_relaxed); }
+    /// The hash commands (node_hash.cpp).
+    void hash_set(std::string hash, std::string field, std::string value) override;
+    void hash_delete(std::string hash, std::string field) override;
+    void hash_read(std::string hash, std::size_t max_fields,
+                   std::function<void(std::optional<HashEntries>)> done) override;
+    bool link_up() const override { return counters_.link_up.load(std::memory_order_relaxed); }
 
     const NodeSettings& settings() const noexcept { return settings_; }
     const std::string& incarnation() const noexcept { return incarnation_; }

@@ -3,12 +3,16 @@
 // access and token checks, the metrics rendering). Each input is served twice: from
 // 127.0.0.1 with no token configured, and from another address on the allow list with a
 // bearer token required. The callbacks do nothing (a reload alternates success and
-// failure). A crash, UB or an exception out of serve_http_bytes() is a finding; so is an
-// output that does not start with an HTTP status line.
+// failure), except the workload's: the chat moderation routes (/chat/..., their JSON
+// bodies) run against a real ChatServer without clients (no bans file), so bans are set,
+// listed and lifted. A crash, UB or an exception out of serve_http_bytes() is a finding;
+// so is an output that does not start with an HTTP status line.
 #include "app/admin_http.hpp"
 #include "app/stats_history.hpp"
 
 #include "core/log.hpp"
+#include "workloads/chat/chat_admin.hpp"
+#include "workloads/chat/chat_server.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -49,6 +53,15 @@ app::AdminCallbacks callbacks() {
     c.reload = [] {
         static bool ok = false;
         return ok = !ok;
+    };
+    c.workload = [](const core::AdminRequest& request) {
+        static chat::ChatServer server([] {
+            config::Config config;
+            config.workload = "chat";
+            config.chat.bans_file.clear();
+            return config;
+        }());
+        return chat::serve_chat_admin(server, request);
     };
     return c;
 }

@@ -46,11 +46,11 @@ class SourceHTTPConnection(http.client.HTTPConnection):
                          source_address=(source, 0) if source else None)
 
 
-def request(port, method, path, headers=None, source=None, host="127.0.0.1"):
-    """Returns (status, headers dict, body text)."""
+def request(port, method, path, headers=None, source=None, host="127.0.0.1", body=None):
+    """Returns (status, headers dict, body text). `body`: bytes or str sent with the request."""
     conn = SourceHTTPConnection(host, port, source=source)
     try:
-        conn.request(method, path, headers=headers or {})
+        conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
         body = response.read().decode()
         return response.status, dict(response.getheaders()), body

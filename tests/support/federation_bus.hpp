@@ -47,6 +47,11 @@ public:
         return name + "|" + incarnation + "|" + std::to_string(nick_ms) + "|" + std::to_string(id);
     }
     std::size_t peers() const override;
+    void hash_set(std::string hash, std::string field, std::string value) override;
+    void hash_delete(std::string hash, std::string field) override;
+    void hash_read(std::string hash, std::size_t max_fields,
+                   std::function<void(std::optional<HashEntries>)> done) override;
+    bool link_up() const override { return up; }
 
     std::string name;
     std::string incarnation;
@@ -64,6 +69,7 @@ class Bus {
 public:
     std::deque<std::function<void()>> tasks;
     std::map<std::string, std::string> claims;
+    std::map<std::string, std::map<std::string, std::string>> hashes;  ///< Redis hashes (bans)
     std::vector<BusLink*> links;
 
     bool live(const std::string& node, const std::string& incarnation) const {
@@ -134,6 +140,24 @@ inline void BusLink::release(std::string key, std::string value) {
         if (!up) return;
         auto it = bus_.claims.find(key);
         if (it != bus_.claims.end() && it->second == value) bus_.claims.erase(it);
+    });
+}
+
+// The hashes are Redis's: written at once (Node sends them before the events after them).
+inline void BusLink::hash_set(std::string hash, std::string field, std::string value) {
+    if (up) bus_.hashes[hash][field] = std::move(value);
+}
+
+inline void BusLink::hash_delete(std::string hash, std::string field) {
+    if (up) bus_.hashes[hash].erase(field);
+}
+
+inline void BusLink::hash_read(std::string hash, std::size_t max_fields,
+                               std::function<void(std::optional<HashEntries>)> done) {
+    bus_.tasks.push_back([this, hash, max_fields, done] {
+        if (!up || bus_.hashes[hash].size() > max_fields) return done(std::nullopt);
+        HashEntries entries(bus_.hashes[hash].begin(), bus_.hashes[hash].end());
+        done(std::move(entries));
     });
 }
 

@@ -67,6 +67,7 @@ Client& ChatServer::open(std::unique_ptr<ClientLink> link) {
     }
     std::lock_guard<std::mutex> lock(mutex_);
     ++state_.connected;
+    ref.state.connected_at = static_cast<std::int64_t>(std::time(nullptr));
     return ref;
 }
 
@@ -124,7 +125,7 @@ void ChatServer::run_line(Client& client, std::string_view line) {
 
     const bool waiting_registration = client.registration_deadline_ms != 0;
     Outbox out(client);
-    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}};
+    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false};
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (parsed == ParseResult::too_long) {  // over the message-tags limits
@@ -139,6 +140,8 @@ void ChatServer::run_line(Client& client, std::string_view line) {
         if (ctx.close.requested) state_.detach(client, ctx.close.quit_message, out);
     }
     finish(client, ctx, out);
+    if (ctx.bans_changed) save_bans();
+    if (!ctx.disconnects.empty()) disconnect(std::move(ctx.disconnects));
     if (waiting_registration && client.registration_deadline_ms == 0 && !client.closing)
         arm_timer(client);  // registered: the registration deadline no longer holds the timer
 }
@@ -192,7 +195,7 @@ bool ChatServer::on_nick_claimed(Client& client, const std::string& nick, std::i
                                  bool ok) {
     if (client.closing) return false;
     Outbox out(client);
-    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}};
+    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false};
     bool taken = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);

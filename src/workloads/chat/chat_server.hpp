@@ -18,6 +18,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -61,6 +64,30 @@ public:
     bool on_nick_claimed(Client& client, const std::string& nick, std::int64_t nick_ms, bool ok);
     ChatCounters& counters() noexcept { return counters_; }
 
+    // ---- moderation: the admin endpoint and KLINE/UNKLINE (chat_moderation.cpp) ----
+    /// Where the bans are kept ("" = nowhere) and loads them. Call before clients connect.
+    /// Throws BanFileError naming the file when it is unreadable or corrupt.
+    void load_bans(std::string path);
+    /// Adds (or replaces) a ban, saves the list and disconnects the matching local clients
+    /// ("K-Lined: reason"). Returns how many are disconnected, or nullopt when the list is
+    /// full. Thread safe.
+    std::optional<std::size_t> add_ban(Ban ban);
+    /// Removes the ban with `mask`'s key and saves the list; returns it, or nullopt when
+    /// there was none. Thread safe.
+    std::optional<Ban> remove_ban(const BanMask& mask);
+    /// The active bans. Thread safe.
+    std::vector<Ban> bans() const;
+    /// Disconnects the user `nick` ("Killed (by (reason))"); false when there is none here.
+    /// Thread safe.
+    bool kill(std::string_view nick, std::string_view by, std::string_view reason);
+    /// Every user this node knows (its own, and with federation the other nodes'), as the
+    /// JSON array of GET /chat/clients. Thread safe.
+    nlohmann::json clients_json() const;
+    /// The saving of a ban change (a handler's): the newest list, written outside the lock.
+    void save_bans();
+    /// Disconnects `victims` (any thread): each is closed on its own thread.
+    void disconnect(std::vector<std::pair<ClientPtr, std::string>> victims);
+
     /// Monotonic milliseconds (flood control, ping timeout); tests install a fake clock.
     void set_clock(std::function<std::int64_t()> monotonic_ms) { clock_ = std::move(monotonic_ms); }
     /// Connected clients (registered or not). Thread safe.
@@ -82,6 +109,9 @@ private:
     std::int64_t now_ms() const { return clock_(); }
 
     mutable std::mutex mutex_;
+    std::mutex bans_file_mutex_;        // one writer of bans_file_ at a time
+    std::string bans_file_;             // set once, before clients connect
+    std::uint64_t bans_saved_version_ = 0;  // guarded by bans_file_mutex_
     ServerState state_;                 // guarded by mutex_
     ChatCounters counters_;
 

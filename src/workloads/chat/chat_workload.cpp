@@ -5,6 +5,8 @@
 #include "core/connection.hpp"
 #include "core/io_pool.hpp"
 #include "core/log.hpp"
+#include "workloads/chat/ban_file.hpp"
+#include "workloads/chat/chat_admin.hpp"
 #include "workloads/chat/chat_server.hpp"
 #include "workloads/chat/connection_link.hpp"
 #include "workloads/chat/federated/federated_network.hpp"
@@ -35,6 +37,14 @@ public:
     explicit ChatWorkload(const config::Config& config) : config_(config), server_(config) {}
 
     void start(core::IoPool& io) override {
+        try {
+            // With federation the bans are the network's, read from Redis at link-up.
+            server_.load_bans(config_.federation.enabled
+                                  ? std::string()
+                                  : config::beside_config(config_, config_.chat.bans_file));
+        } catch (const BanFileError& e) {
+            throw config::ConfigError(config_.source_file, "chat.bans_file", e.what());
+        }
         if (!config_.federation.enabled) return;
         // The federation link lives on I/O thread 0, like any connection.
         network_ = std::make_unique<FederatedNetwork>(server_, io.context(0), node_settings(config_));
@@ -105,6 +115,10 @@ public:
     void collect_metrics(std::vector<core::Metric>& out) const override {
         server_.collect_metrics(out);
         if (network_) network_->collect_metrics(out);
+    }
+
+    std::optional<core::AdminReply> admin_request(const core::AdminRequest& request) override {
+        return serve_chat_admin(server_, request);
     }
 
     void reload(const config::Config& config) override { server_.reload(config); }

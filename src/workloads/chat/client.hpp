@@ -45,6 +45,9 @@ struct ClientState {
     bool detached = false;        ///< removed from nicks and channels (quit)
     std::uint32_t caps = 0;       ///< enabled IRCv3 capabilities (Cap bits, caps.hpp); fits the padding
     std::uint64_t mark = 0;       ///< ServerState::peers_of() de-duplication
+    std::int64_t connected_at = 0; ///< unix seconds when the connection opened (0 = unknown: remote)
+    /// An IRC operator (KLINE/UNKLINE). Nothing sets it yet: OPER arrives separately.
+    bool is_operator = false;
 };
 
 class Client : public std::enable_shared_from_this<Client> {

@@ -11,7 +11,7 @@ namespace {
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
 // Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 37> commands{{
+constexpr std::array<CommandSpec, 39> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
@@ -55,6 +55,9 @@ constexpr std::array<CommandSpec, 37> commands{{
     {"HELPOP", 0, true, handle_help},
     // modes
     {"MODE", 1, true, handle_mode},
+    // server bans (IRC operators)
+    {"KLINE", 1, true, handle_kline},
+    {"UNKLINE", 1, true, handle_unkline},
 }};
 
 }  // namespace

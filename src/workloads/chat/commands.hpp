@@ -59,6 +59,10 @@ void handle_monitor(Context&, const Message&);
 // commands_mode.cpp
 void handle_mode(Context&, const Message&);
 
+// commands_kline.cpp (IRC operators only: 481 otherwise)
+void handle_kline(Context&, const Message&);
+void handle_unkline(Context&, const Message&);
+
 // commands_misc.cpp
 void handle_ping(Context&, const Message&);
 void handle_pong(Context&, const Message&);

@@ -42,7 +42,7 @@ struct HelpEntry {
 };
 
 // One entry per command: its syntax and one line. "*" (HELP alone): the index.
-constexpr std::array<HelpEntry, 35> help_entries{{
+constexpr std::array<HelpEntry, 37> help_entries{{
     {"*", "hiconn help", "HELP <command> for one of: ADMIN AWAY CAP HELP INFO INVITE ISON JOIN KICK LINKS LIST LUSERS "
                          "MODE MOTD NAMES NICK NOTICE PART PASS PING PONG PRIVMSG QUIT SETNAME TAGMSG TIME TOPIC "
                          "USER USERHOST VERSION WHO WHOIS WHOWAS"},
@@ -56,6 +56,7 @@ constexpr std::array<HelpEntry, 35> help_entries{{
     {"ison", "ISON nick [nick ...]", "Which of the nicks are online."},
     {"join", "JOIN #a,#b [key,key] | JOIN 0", "Joins channels (creating them); JOIN 0 parts all."},
     {"kick", "KICK #channel nick[,nick] [:reason]", "Removes members (operators only)."},
+    {"kline", "KLINE [duration] mask :reason", "Bans a mask or address from the server (IRC operators only)."},
     {"links", "LINKS", "The servers of the network."},
     {"list", "LIST [#chan|mask|!mask|>n|<n,...]", "Lists channels with member counts and topics."},
     {"lusers", "LUSERS", "User and server counts."},
@@ -74,6 +75,7 @@ constexpr std::array<HelpEntry, 35> help_entries{{
     {"tagmsg", "TAGMSG target[,target]", "A message of IRCv3 tags only."},
     {"time", "TIME [server]", "The server's local time."},
     {"topic", "TOPIC #channel [:topic]", "Shows or sets a channel's topic."},
+    {"unkline", "UNKLINE mask", "Lifts a server ban (IRC operators only)."},
     {"user", "USER user 0 * :real name", "Your user name and real name, at registration."},
     {"userhost", "USERHOST nick [nick ...]", "user@host of up to 5 nicks."},
     {"version", "VERSION [server]", "The server's version and 005 tokens."},

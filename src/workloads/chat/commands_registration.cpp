@@ -33,6 +33,14 @@ void try_register(Context& ctx) {
         ctx.request_close("Bad Password", "Bad Password");
         return;
     }
+    // A K-line is judged on the whole identity, so only now (nick and user known).
+    if (const Ban* ban = ctx.state.bans.match(BanTarget::of(ctx.client), ctx.now)) {
+        ctx.reply(ctx.numeric(Numeric::ERR_YOUREBANNEDCREEP)
+                      .trailing("You are banned from this server: " +
+                                (ban->reason.empty() ? std::string("No reason") : ban->reason)));
+        ctx.request_close(ban->close_reason(), ban->close_reason());
+        return;
+    }
     me.password.clear();
     me.registered = true;
     ctx.client.registration_deadline_ms = 0;  // in loop: registration runs on the client's thread

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace hiconn::chat {
 
@@ -35,6 +37,11 @@ struct Context {
         std::string quit_message;    ///< what channel peers see in QUIT
         core::CloseReason kind = core::CloseReason::workload;
     } close;
+
+    /// Set by KLINE/UNKLINE: local clients to disconnect (with their reason) and whether the
+    /// ban list changed (it is saved) -- both done by ChatServer after the lock is released.
+    std::vector<std::pair<ClientPtr, std::string>> disconnects;
+    bool bans_changed = false;
 
     const Settings& settings() const noexcept { return state.settings; }
     Network& network() noexcept { return *state.network; }

@@ -13,6 +13,8 @@
 namespace hiconn::chat {
 
 class Client;
+struct Ban;
+class BanMask;
 struct Channel;
 struct MemberFlags;
 
@@ -50,6 +52,14 @@ public:
     /// PRIVMSG/NOTICE/TAGMSG to a channel (`channel` set) or to a user of another node (`to`);
     /// `tags`: the client-only tags (IRCv3 message-tags, "+a=b;+c"), often empty. `status`
     /// (STATUSMSG, channels only): '@' or '+' for the members with that prefix or higher, 0 all.
+    /// A server ban set or lifted on this node (admin endpoint, KLINE): with federation it
+    /// is stored for the whole network and every node applies it.
+    virtual void ban_added(const Ban&) {}
+    virtual void ban_removed(const BanMask&) {}
+    /// Whether bans are the network's (then not kept in chat.bans_file).
+    virtual bool shared_bans() const { return false; }
+    /// A kill (admin endpoint) of `target`, a user of another node: its node disconnects it.
+    virtual void kill(const Client& /*target*/, std::string_view /*reason*/) {}
     virtual void message(const Client& /*from*/, std::string_view /*command*/, const Channel*,
                          const Client* /*to*/, std::string_view /*text*/, std::string_view /*tags*/,
                          char /*status*/ = 0) {}

@@ -94,6 +94,7 @@ enum class Numeric : int {
     ERR_NEEDMOREPARAMS = 461,    ///< "<command> :Not enough parameters"
     ERR_ALREADYREGISTRED = 462,  ///< ":Unauthorized command (already registered)"
     ERR_PASSWDMISMATCH = 464,    ///< ":Password incorrect"
+    ERR_YOUREBANNEDCREEP = 465,  ///< ":You are banned from this server" (a K-line)
     ERR_KEYSET = 467,            ///< "<channel> :Channel key already set"
     ERR_CHANNELISFULL = 471,     ///< "<channel> :Cannot join channel (+l)"
     ERR_UNKNOWNMODE = 472,       ///< "<char> :is unknown mode char to me for <channel>"
@@ -101,6 +102,7 @@ enum class Numeric : int {
     ERR_BANNEDFROMCHAN = 474,    ///< "<channel> :Cannot join channel (+b)"
     ERR_BADCHANNELKEY = 475,     ///< "<channel> :Cannot join channel (+k)"
     ERR_BANLISTFULL = 478,       ///< "<channel> <char> :Channel list is full"
+    ERR_NOPRIVILEGES = 481,      ///< ":Permission Denied- You're not an IRC operator"
     ERR_CHANOPRIVSNEEDED = 482,  ///< "<channel> :You're not channel operator"
     ERR_UMODEUNKNOWNFLAG = 501,  ///< ":Unknown MODE flag"
     ERR_USERSDONTMATCH = 502,    ///< ":Cannot change mode for other users"

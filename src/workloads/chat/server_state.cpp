@@ -177,6 +177,19 @@ void ServerState::set_nick(Client& client, std::string_view nick) {
     nicks[irc_lower(nick)] = &client;
 }
 
+std::vector<std::pair<ClientPtr, std::string>> ServerState::clients_banned_by(const Ban& ban) {
+    std::vector<std::pair<ClientPtr, std::string>> victims;
+    if (!ban.active(std::time(nullptr))) return victims;  // expired already: it applies to nobody
+    for (const auto& [key, client] : nicks) {
+        (void)key;
+        // Users of other nodes are their own node's to disconnect.
+        if (client->remote() || client->state.detached) continue;
+        if (ban.mask.matches(BanTarget::of(*client)))
+            victims.emplace_back(client->shared_from_this(), ban.close_reason());
+    }
+    return victims;
+}
+
 void ServerState::detach(Client& client, std::string_view quit_message, Outbox& out) {
     ClientState& state = client.state;
     if (state.detached) return;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "workloads/chat/ban_list.hpp"
 #include "workloads/chat/channel.hpp"
 #include "workloads/chat/client.hpp"
 #include "workloads/chat/network.hpp"
@@ -69,6 +70,10 @@ public:
     std::uint64_t next_id = 0;            ///< for ClientState::id
     /// Nicks left by a NICK change or a QUIT, local and remote users alike (WHOWAS).
     WhowasHistory whowas;
+    /// Server bans (K-lines): refused at registration, disconnected when set.
+    BanList bans;
+    /// Bumped by every change of `bans` (their persistence writes the newest only).
+    std::uint64_t bans_version = 0;
 
     Client* find_nick(std::string_view nick) const;
     Channel* find_channel(std::string_view name) const;
@@ -107,6 +112,10 @@ public:
     void monitor_notify(std::string_view nick, const Client* who, Outbox& out);
     /// Removes `client`'s monitor list (MONITOR C, and when it goes).
     void monitor_clear(const Client& client);
+
+    /// This node's clients matching `ban` now (with a nick: registered or registering),
+    /// each with the ban's close reason; nobody when the ban has expired.
+    std::vector<std::pair<ClientPtr, std::string>> clients_banned_by(const Ban& ban);
 
     /// Sets or changes a nick (the nick must be free); keeps `nicks` in step.
     void set_nick(Client& client, std::string_view nick);

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace http = boost::beast::http;
 using boost::asio::ip::make_address;
@@ -211,4 +213,38 @@ TEST_CASE("admin: serve_http_bytes: garbage 400, oversized 413, a partial reques
     CHECK(serve_http_bytes("", loopback, access, rec.callbacks()).empty());
     // The peer's FIN in the middle of a request: partial_message, answered 400 as a session does.
     CHECK(serve_http_bytes("GET / HTTP/1.1\r\nHo", loopback, access, rec.callbacks()).rfind("HTTP/1.1 400 ", 0) == 0);
+}
+
+TEST_CASE("admin: /chat/ routes go to the workload under the controls' rules", "[ops][admin][bans]") {
+    Recorder rec;
+    AdminCallbacks cb = rec.callbacks();
+    std::vector<std::string> seen;
+    cb.workload = [&](const hiconn::core::AdminRequest& r) -> std::optional<hiconn::core::AdminReply> {
+        seen.push_back(std::string(r.method) + ' ' + std::string(r.path) + ' ' + std::string(r.body) +
+                       " by " + std::string(r.who));
+        if (r.path == "/chat/none") return std::nullopt;
+        return hiconn::core::AdminReply{201, "{}\n", nullptr};
+    };
+    const AdminAccess open({}, "");
+    auto req = request(http::verb::post, "/chat/ban?x=1");
+    req.body() = R"({"mask":"a"})";
+    auto r = respond(req, loopback, open, cb);
+    CHECK(r.result() == http::status::created);
+    CHECK(r[http::field::content_type] == "application/json");
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0] == R"(POST /chat/ban {"mask":"a"} by 127.0.0.1)");
+    CHECK(respond(request(http::verb::get, "/chat/none"), loopback, open, cb).result() == http::status::not_found);
+
+    // The same address and token rules as POST /pause, GET included (the list shows addresses).
+    CHECK(respond(request(http::verb::get, "/chat/clients"), other, open, cb).result() == http::status::forbidden);
+    const AdminAccess token({}, "tok");
+    CHECK(respond(request(http::verb::get, "/chat/bans"), loopback, token, cb).result() == http::status::unauthorized);
+    CHECK(respond(request(http::verb::delete_, "/chat/ban", "Bearer tok"), loopback, token, cb).result() ==
+          http::status::created);
+    CHECK(seen.back() == "DELETE /chat/ban  by 127.0.0.1 (token)");
+    CHECK(seen.size() == 3);  // refused requests never reached the workload
+
+    // Echo: no workload routes at all.
+    CHECK(respond(request(http::verb::get, "/chat/clients"), loopback, open, rec.callbacks()).result() ==
+          http::status::not_found);
 }

@@ -140,6 +140,7 @@ void FederatedNetwork::publish_state(ServerState& state) {
 }
 
 void FederatedNetwork::on_link_up() {
+    load_bans();
     server_.apply([this](ServerState& state, Outbox&) {
         publish_state(state);
         // After an outage Redis may have lost the claims (a restart) or granted a clashing

@@ -65,6 +65,11 @@ public:
                  const Client* to, std::string_view text, std::string_view tags,
                  char status = 0) override;
 
+    void ban_added(const Ban&) override;
+    void ban_removed(const BanMask&) override;
+    bool shared_bans() const override { return true; }
+    void kill(const Client& target, std::string_view reason) override;
+
     // ---- federation::NodeObserver (federation thread) ----
     void on_link_up() override;
     void on_state_wanted() override;
@@ -84,6 +89,10 @@ private:
     bool apply_user(ServerState& state, Outbox& out, const std::string& node, const Json& body);
     bool apply_state(ServerState& state, Outbox& out, const std::string& node, const Json& body);
     void drop_node(ServerState& state, Outbox& out, const std::string& node, const std::string& reason);
+    /// "kline", "unkline", "kill" (federated_bans.cpp); false for one that does not fit.
+    bool apply_moderation(ServerState& state, const federation::Envelope& event);
+    /// Replaces the bans with the network's (Redis), at link-up; disconnects who they match.
+    void load_bans();
     Client* find_remote(ServerState& state, const std::string& node, const Json& body);
     /// Gives `client` its nick in `nicks`, settling a clash by the earlier nick_ms (then
     /// the smaller node name): a local loser is renamed, a remote loser left unindexed
