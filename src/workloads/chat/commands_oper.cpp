@@ -23,7 +23,7 @@ const config::OperatorConfig* find_operator(const Context& ctx, const std::strin
     return nullptr;
 }
 
-bool host_allowed(const Context& ctx, const config::OperatorConfig& o) {
+bool host_allowed(Context& ctx, const config::OperatorConfig& o) {
     const std::string user_host = ctx.me().user + "@" + ctx.client.host();
     return std::any_of(o.hosts.begin(), o.hosts.end(),
                        [&](const std::string& mask) { return mask_match(mask, user_host); });
