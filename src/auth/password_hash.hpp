@@ -14,9 +14,8 @@
 
 namespace hiconn::auth {
 
-/// Slow for a guesser, bearable for a login that happens once per connection: measured at
-/// 245 ms on the shared 2-core build machine under a load of 8 (OpenSSL's PBKDF2 through
-/// Python's hashlib, same code), so roughly 60-80 ms on an idle core (docs/chat.md).
+/// Slow for a guesser, bearable for a login that happens once per connection: 60-80 ms of
+/// CPU per hash measured (user time of `hiconn hash-password`, 3 runs, docs/chat.md).
 constexpr std::uint32_t default_iterations = 100000;
 /// What a stored hash may ask for: below the minimum it is too cheap to mean anything, past
 /// the maximum one verification would stall an I/O thread for seconds.
