@@ -46,10 +46,10 @@ TEST_CASE("Malformed hash strings are refused with a reason, and never verify", 
 {
     const std::string good = hash_password("x", min_iterations);
     const auto salt_and_key = good.substr(good.find('$', 17));  // "$SALT$KEY"
-    for (const std::string bad : {std::string("secret"), std::string(""), std::string("$pbkdf2-sha256$"),
+    for (const std::string& bad : {std::string("secret"), std::string(""), std::string("$pbkdf2-sha256$"),
                                   "$pbkdf2-sha1$i=1000" + salt_and_key, "$pbkdf2-sha256$i=999" + salt_and_key,
                                   "$pbkdf2-sha256$i=2000001" + salt_and_key, "$pbkdf2-sha256$i=1e4" + salt_and_key,
-                                  "$pbkdf2-sha256$i=" + salt_and_key, "$pbkdf2-sha256$i=1000$c2FsdA==",
+                                  "$pbkdf2-sha256$i=" + salt_and_key, std::string("$pbkdf2-sha256$i=1000$c2FsdA=="),
                                   "$pbkdf2-sha256$i=1000$c2Fs$" + good.substr(good.rfind('$') + 1),
                                   good + "A", good.substr(0, good.size() - 4)}) {
         INFO(bad);

@@ -53,7 +53,7 @@ TEST_CASE("SASL PLAIN messages split into authzid, authcid and password", "[sasl
     REQUIRE(with_authzid);
     CHECK(with_authzid->authzid == "alice");
 
-    for (const std::string bad : {std::string("alice"), std::string("\0alice", 6), std::string("\0\0pw", 4),
+    for (const std::string& bad : {std::string("alice"), std::string("\0alice", 6), std::string("\0\0pw", 4),
                                   std::string("\0alice\0", 7), std::string("\0a\0b\0c", 6)}) {
         INFO(bad.size());
         CHECK_FALSE(parse_sasl_plain(bad));
