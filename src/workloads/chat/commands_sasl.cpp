@@ -57,8 +57,9 @@ void take_chunk(Context& ctx, const std::string& chunk) {
     ctx.sasl.account = account != nullptr ? account->name : std::string();
     ctx.sasl.password_hash = account != nullptr ? account->password_hash : std::string();
     ctx.sasl.password = credentials->password;
-    if (account == nullptr)
-        log::warn("chat: SASL PLAIN from " + ctx.client.host() + ": no account '" + credentials->authcid + "'");
+    if (account == nullptr)  // the name only when it is one: it came from outside (no CR/LF in the log)
+        log::warn("chat: SASL PLAIN from " + ctx.client.host() + ": no account '" +
+                  (auth::valid_account_name(credentials->authcid) ? credentials->authcid : std::string("?")) + "'");
 }
 
 }  // namespace

@@ -60,7 +60,10 @@ TEST_CASE("sasl is offered with its mechanism only when there are accounts", "[s
     Harness with(fixture.config());
     auto& a = with.connect();
     CHECK(count_containing(with.exchange(a, "CAP LS 302\r\n"), " sasl=PLAIN") == 1);
-    CHECK(count_containing(with.exchange(a, "CAP LS\r\n"), "sasl=") == 0);  // no values before 302
+    auto& old = with.connect();
+    auto ls = with.exchange(old, "CAP LS\r\n");  // no values before 302
+    CHECK(count_containing(ls, " sasl ") == 1);
+    CHECK(count_containing(ls, "sasl=") == 0);
     CHECK(count_containing(with.exchange(a, "CAP REQ :sasl\r\n"), "ACK :sasl") == 1);
 
     Harness without;
@@ -134,7 +137,9 @@ TEST_CASE("SASL: 908 lists the mechanisms, 906 aborts, 905 refuses an oversized 
     const std::string payload = plain("bob", "builder" + std::string(600, 'x'));
     REQUIRE(payload.size() > 400);
     CHECK(h.exchange(peer, "AUTHENTICATE " + payload.substr(0, 400) + "\r\n").empty());
-    CHECK(numerics(h.exchange(peer, "AUTHENTICATE " + payload.substr(400) + "\r\n")) == std::vector<int>{904});
+    CHECK(h.exchange(peer, "AUTHENTICATE " + payload.substr(400, 400) + "\r\n").empty());
+    REQUIRE(payload.size() < 1200);
+    CHECK(numerics(h.exchange(peer, "AUTHENTICATE " + payload.substr(800) + "\r\n")) == std::vector<int>{904});
     CHECK_FALSE(peer.record->closed);  // two failures so far (905 is not one)
 }
 
@@ -178,6 +183,7 @@ TEST_CASE("account-notify, account-tag and extended-join, each only with its cap
                                                        ":anon!~anon@127.0.0.1 PRIVMSG #room :hi"});
 
     // Logging in after registration: ACCOUNT to account-notify peers.
+    h.lines(plain_user);
     h.exchange(anon, "AUTHENTICATE PLAIN\r\n");
     auto out = h.exchange(anon, "AUTHENTICATE " + plain("bob", "builder") + "\r\n");
     CHECK(has_numeric(out, 900));
