@@ -1,5 +1,6 @@
 // hiconn: the daemon's entry point. Console run, config check, and (Windows) the service
 // commands; everything else lives in src/app and below.
+#include "app/account_commands.hpp"
 #include "app/command_line.hpp"
 #include "app/daemon.hpp"
 #include "app/engine_settings.hpp"
@@ -44,6 +45,11 @@ int main(int argc, char** argv) {
         const std::string word = args.front();
         args.erase(args.begin());
         return hiconn::platform::run_service_command(word, args, hiconn::app::make_service_app);
+    }
+    if (!args.empty() && hiconn::app::is_account_command(args.front())) {
+        const std::string word = args.front();
+        args.erase(args.begin());
+        return hiconn::app::run_account_command(word, args, std::cout, std::cerr);
     }
     try {
         const auto cl = hiconn::app::parse_command_line(args);

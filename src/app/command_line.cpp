@@ -33,6 +33,8 @@ std::string usage(const po::options_description& options) {
          << "Usage:\n"
          << "  hiconn [run] [--config FILE] [options]      run in the console (Ctrl-C / SIGTERM stop gracefully)\n"
          << "  hiconn check-config --config FILE [options]  validate, print the effective config; exit 0 or 2\n"
+         << "  hiconn hash-password                        read a password, print its hash (chat.operators)\n"
+         << "  hiconn account add|passwd|del NAME --accounts FILE   edit a chat accounts file\n"
          << "  hiconn install|uninstall|start|stop|pause|continue|status [...]   Windows service control\n"
          << "                                              (hiconn install --help on Windows)\n\n"
          << "Signals (Linux): SIGINT/SIGTERM graceful stop, SIGHUP reload config (limits, timeouts,\n"

@@ -78,6 +78,13 @@ struct FloodConfig {
     std::uint32_t max_queued = 100;         ///< delayed lines beyond this -> Excess Flood close
 };
 
+/// One IRC operator (OPER NAME PASSWORD), allowed from the hosts its masks match.
+struct OperatorConfig {
+    std::string name;                       ///< OPER's first parameter
+    std::string password_hash;              ///< a hash string from `hiconn hash-password`, never plain text
+    std::vector<std::string> hosts;         ///< "user@host" masks (* and ?), at least one
+};
+
 struct ChatConfig {
     std::string server_name = "irc.hiconn.local";
     std::string network_name = "hiconn";
@@ -91,6 +98,9 @@ struct ChatConfig {
     std::uint32_t ping_timeout_s = 60;           ///< after an idle PING, close if no reply (1..3600)
     std::uint32_t registration_timeout_s = 60;   ///< not registered by then -> close; 0 = off (0..3600)
     std::string bans_file = "bans.json";    ///< K-lines of a standalone node; relative = beside the config; "" = not kept
+    std::string accounts;                   ///< accounts file for SASL (beside the config when relative); empty = none
+    bool sasl_required = false;             ///< registration needs a SASL login
+    std::vector<OperatorConfig> operators;  ///< IRC operators; empty = none
     FloodConfig flood;
 };
 

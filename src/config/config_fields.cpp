@@ -72,6 +72,41 @@ Field string_list(const char* path, Ref ref, Format format, std::size_t min_item
     return f;
 }
 
+template <typename Ref>
+Field boolean(const char* path, Ref ref, std::string description)
+{
+    Field f;
+    f.path = path;
+    f.type = Type::boolean;
+    f.description = std::move(description);
+    f.get = [ref](const Config& c) { return Json(ref(c)); };
+    f.set = [ref](Config& c, const Json& v) { ref(c) = v.get<bool>(); };
+    return f;
+}
+
+template <typename Ref>
+Field operator_list(const char* path, Ref ref, std::string description)
+{
+    Field f;
+    f.path = path;
+    f.type = Type::operator_list;
+    f.description = std::move(description);
+    f.get = [ref](const Config& c) {
+        Json list = Json::array();
+        for (const auto& o : ref(c))
+            list.push_back({{"name", o.name}, {"password_hash", o.password_hash}, {"hosts", o.hosts}});
+        return list;
+    };
+    f.set = [ref](Config& c, const Json& v) {
+        auto& list = ref(c);
+        list.clear();
+        for (const auto& item : v)
+            list.push_back({item.at("name").get<std::string>(), item.at("password_hash").get<std::string>(),
+                            item.at("hosts").get<std::vector<std::string>>()});
+    };
+    return f;
+}
+
 std::vector<Field> make_fields()
 {
     return {
@@ -181,6 +216,14 @@ std::vector<Field> make_fields()
         string(HICONN_KEY(chat.bans_file), "File keeping the server bans (K-lines) of a standalone "
                "node across restarts; relative to the config file; empty = not kept. With "
                "federation the bans live in Redis instead."),
+        string(HICONN_KEY(chat.accounts), "File of chat accounts (\"NAME HASH\" lines, edited with "
+               "hiconn account) for SASL PLAIN logins; relative to the config file; reloaded with the "
+               "config. Empty = no accounts and no sasl capability."),
+        boolean(HICONN_KEY(chat.sasl_required), "Registration needs a SASL login first (needs chat.accounts); "
+                "a client that ends CAP negotiation without one is refused (904) and closed."),
+        operator_list(HICONN_KEY(chat.operators), "IRC operators: objects {\"name\", \"password_hash\" (from "
+                      "hiconn hash-password; plain text is refused), \"hosts\": [\"user@host\" masks, * and ?]}, "
+                      "for OPER name password; reloaded with the config."),
         integer(HICONN_KEY(chat.flood.messages_per_second), 1, 100000, "Flood control: lines per second a client may send (token refill rate)."),
         integer(HICONN_KEY(chat.flood.burst), 1, 100000, "Flood control: lines a client may send at once (bucket size)."),
         integer(HICONN_KEY(chat.flood.max_queued), 1, 100000,
@@ -312,66 +355,6 @@ std::vector<std::string> child_keys(const std::string& section_path)
         if (!seen) keys.push_back(key);
     }
     return keys;
-}
-
-const std::string& format_pattern(Format format)
-{
-    static const std::string none;
-    static const std::string name = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
-    static const std::string printable = "^[!-~]*$";  // '!' (0x21) to '~' (0x7E)
-    switch (format) {
-    case Format::any: return none;
-    case Format::name: return name;
-    case Format::ip_address: return ip_address_pattern();
-    case Format::listen_address: return listen_address_pattern();
-    case Format::redis_address: return redis_address_pattern();
-    case Format::printable: return printable;
-    case Format::ip_network: return ip_network_pattern();
-    }
-    return none;
-}
-
-std::string format_text(Format format)
-{
-    switch (format) {
-    case Format::any: return "";
-    case Format::name: return "a name (letters, digits, '.', '_', '-'; starting with a letter or digit)";
-    case Format::ip_address: return "a numeric IPv4 or IPv6 address";
-    case Format::listen_address:
-        return "\"ADDR:PORT\", \"tls://ADDR:PORT\", \"proxy://ADDR:PORT\" or \"proxy+tls://ADDR:PORT\" "
-               "(numeric IPv4, [IPv6] or *; port 0..65535)";
-    case Format::redis_address: return "\"ADDR:PORT\" (numeric IPv4 or [IPv6]; port 1..65535)";
-    case Format::printable: return "printable ASCII without spaces";
-    case Format::ip_network: return "a numeric IPv4 or IPv6 address or CIDR block (\"10.0.0.0/8\", \"fd00::/8\")";
-    }
-    return "";
-}
-
-std::string expected_text(const Field& field)
-{
-    switch (field.type) {
-    case Type::integer:
-        return "an integer " + std::to_string(field.minimum) + ".." + std::to_string(field.maximum);
-    case Type::string: {
-        if (!field.choices.empty()) {
-            std::string out = "one of ";
-            for (std::size_t i = 0; i < field.choices.size(); ++i)
-                out += (i ? ", \"" : "\"") + field.choices[i] + "\"";
-            return out;
-        }
-        std::string out = field.format == Format::any ? "a string" : format_text(field.format);
-        if (field.max_length > 0)
-            out += " of " + std::to_string(field.min_length) + ".." + std::to_string(field.max_length) +
-                   " characters";
-        return out;
-    }
-    case Type::string_list: {
-        std::string out = "an array of unique strings, each " + format_text(field.format);
-        if (field.min_items > 0) out += ", at least " + std::to_string(field.min_items);
-        return out;
-    }
-    }
-    return "";
 }
 
 }  // namespace hiconn::config::detail

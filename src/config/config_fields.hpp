@@ -22,7 +22,13 @@ namespace hiconn::config::detail {
 /// ordered_json keeps keys in table order, so printed configs and the schema read naturally.
 using Json = nlohmann::ordered_json;
 
-enum class Type { integer, string, string_list };
+enum class Type {
+    integer,
+    string,
+    string_list,
+    boolean,
+    operator_list,  ///< chat.operators: objects {"name", "password_hash", "hosts"}
+};
 
 /// Syntax a string (or each item of a string list) must have.
 enum class Format {
@@ -33,6 +39,8 @@ enum class Format {
     redis_address,   ///< "IPv4:PORT", "[IPv6]:PORT", port 1..65535: a server to connect to
     printable,       ///< printable ASCII, no spaces (Redis key prefix)
     ip_network,      ///< numeric IPv4 or IPv6, optionally "/BITS" (a CIDR block)
+    account_name,    ///< 1..32 letters, digits or -_.[]{}\`^| (auth::valid_account_name)
+    host_mask,       ///< "user@host", printable ASCII, no spaces, * and ? as wildcards
 };
 
 struct Field {

@@ -1,6 +1,7 @@
 // read_document(): the JSON document -> Config, validating every value against the field table.
 #include "config/address_format.hpp"
 #include "config/config_document.hpp"
+#include "auth/password_hash.hpp"
 #include "proxy/network.hpp"
 
 #include <algorithm>
@@ -110,6 +111,54 @@ private:
         case Type::integer: field.set(config, Json(read_integer(field, value))); break;
         case Type::string: check_string(field, field.path, value); field.set(config, value); break;
         case Type::string_list: check_list(field, value); field.set(config, value); break;
+        case Type::boolean:
+            if (!value.is_boolean()) fail({field.path}, "expected true or false, got " + describe_value(value));
+            field.set(config, value);
+            break;
+        case Type::operator_list: check_operators(field, value); field.set(config, value); break;
+        }
+    }
+
+    /// chat.operators: each entry an object of exactly name, password_hash (a hash string,
+    /// never plain text) and hosts (at least one user@host mask); names unique.
+    void check_operators(const Field& field, const Json& value) const
+    {
+        if (!value.is_array()) fail({field.path}, "expected " + expected_text(field) + ", got " + describe_value(value));
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const std::string path = field.path + "[" + std::to_string(i) + "]";
+            const Json& item = value[i];
+            if (!item.is_object())
+                fail({path}, "expected an object {\"name\", \"password_hash\", \"hosts\"}, got " + describe_value(item));
+            for (const auto& [key, member] : item.items())
+                if (key != "name" && key != "password_hash" && key != "hosts")
+                    fail({path + "." + key}, "unknown key (known keys: name, password_hash, hosts)");
+            for (const char* key : {"name", "password_hash", "hosts"})
+                if (!item.contains(key)) fail({path + "." + key}, "expected this key, got none");
+            const Json& name = item["name"];
+            if (!name.is_string()) fail({path + ".name"}, "expected a string, got " + describe_value(name));
+            check_format(Format::account_name, path + ".name", name.get<std::string>());
+            for (std::size_t j = 0; j < i; ++j)
+                if (value[j]["name"] == name)
+                    fail({path + ".name"}, "expected each operator name once, got " + describe_value(name) +
+                                               " again (as " + field.path + "[" + std::to_string(j) + "])");
+            const Json& hash = item["password_hash"];
+            if (!hash.is_string())
+                fail({path + ".password_hash"}, "expected a string, got " + describe_value(hash));
+            std::string why;
+            // The value is not echoed: it may be a password typed where its hash belongs.
+            if (!auth::parse_password_hash(hash.get<std::string>(), &why))
+                fail({path + ".password_hash"}, "expected a hash string from hiconn hash-password "
+                                                "($pbkdf2-sha256$i=N$SALT$HASH), got a string that is not one (" +
+                                                    why + "); plain-text passwords are refused");
+            const Json& hosts = item["hosts"];
+            if (!hosts.is_array() || hosts.empty())
+                fail({path + ".hosts"}, "expected an array of at least one \"user@host\" mask, got " +
+                                            describe_value(hosts));
+            for (std::size_t k = 0; k < hosts.size(); ++k) {
+                const std::string host_path = path + ".hosts[" + std::to_string(k) + "]";
+                if (!hosts[k].is_string()) fail({host_path}, "expected a string, got " + describe_value(hosts[k]));
+                check_format(Format::host_mask, host_path, hosts[k].get<std::string>());
+            }
         }
     }
 
@@ -184,10 +233,18 @@ private:
             return;
         }
         case Format::name:
-        case Format::printable: {
+        case Format::printable:
+        case Format::account_name:
+        case Format::host_mask: {
             static const std::regex name(format_pattern(Format::name), std::regex::ECMAScript);
             static const std::regex printable(format_pattern(Format::printable), std::regex::ECMAScript);
-            if (!std::regex_search(text, format == Format::name ? name : printable)) fail({path}, expected);
+            static const std::regex account(format_pattern(Format::account_name), std::regex::ECMAScript);
+            static const std::regex mask(format_pattern(Format::host_mask), std::regex::ECMAScript);
+            const std::regex& pattern = format == Format::name        ? name
+                                        : format == Format::printable ? printable
+                                        : format == Format::account_name ? account
+                                                                         : mask;
+            if (!std::regex_search(text, pattern)) fail({path}, expected);
             return;
         }
         }

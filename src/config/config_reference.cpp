@@ -64,6 +64,22 @@ Json field_schema(const Field& field)
         if (field.min_items > 0) s["minItems"] = field.min_items;
         s["uniqueItems"] = true;
         break;
+    case Type::boolean:
+        s["type"] = "boolean";
+        break;
+    case Type::operator_list: {
+        Json name = {{"type", "string"}, {"pattern", format_pattern(Format::account_name)}};
+        Json hash = {{"type", "string"}, {"pattern", "^[$]pbkdf2-sha256[$]i=[0-9]+[$]"},
+                     {"description", "From hiconn hash-password; plain text is refused."}};
+        Json hosts = {{"type", "array"}, {"minItems", 1}};
+        hosts["items"] = {{"type", "string"}, {"pattern", format_pattern(Format::host_mask)}};
+        Json item = {{"type", "object"}, {"additionalProperties", false}};
+        item["required"] = Json::array({"name", "password_hash", "hosts"});
+        item["properties"] = {{"name", name}, {"password_hash", hash}, {"hosts", hosts}};
+        s["type"] = "array";
+        s["items"] = item;
+        break;
+    }
     }
     s["default"] = field.get(Config{});
     return s;
@@ -111,6 +127,8 @@ std::string type_text(const Field& field)
     case Type::integer: return "integer";
     case Type::string: return "string";
     case Type::string_list: return "array of strings";
+    case Type::boolean: return "boolean";
+    case Type::operator_list: return "array of objects";
     }
     return "";
 }
@@ -134,6 +152,10 @@ std::string allowed_text(const Field& field)
     case Type::string_list:
         return "unique entries, each " + format_text(field.format) +
                (field.min_items > 0 ? "; at least " + std::to_string(field.min_items) : "");
+    case Type::boolean: return "`true`, `false`";
+    case Type::operator_list:
+        return "`name`: " + format_text(Format::account_name) + "; `password_hash`: from `hiconn hash-password`; "
+               "`hosts`: at least one " + format_text(Format::host_mask);
     }
     return "";
 }

@@ -132,13 +132,38 @@ def test_an_expired_ban_stops_applying_by_itself(server):
 
 
 def test_kline_and_unkline_need_an_irc_operator(server):
-    # OPER is not in this build: nobody is an operator, so both answer 481 and ban nothing.
+    # No OPER: both answer 481 and ban nothing.
     c = registered(server.port, "notoper")
     assert c.numerics_of("KLINE 10 evil* :spam") == [481]
     assert c.numerics_of("UNKLINE evil*") == [481]
     assert c.numerics_of("KLINE") == [461]
     assert call(server.admin, "GET", "/chat/bans")[1]["bans"] == []
     c.close()
+
+
+def test_an_operators_kline_disconnects_refuses_and_unkline_lifts_it():
+    from test_chat_oper import operators
+    with moderated_server(chat={"operators": operators()}) as server:
+        admin = admin_port(server)
+        op = registered(server.port, "op")
+        victim = registered(server.port, "evilbot")
+        peer = registered(server.port, "peer")
+        victim.command("JOIN #k")
+        peer.command("JOIN #k")
+        assert 381 in op.numerics_of("OPER root opensesame")
+        lines = op.command("KLINE 30 evil*!*@* :spam")
+        assert any("K-Line for [evil*!*@*]" in l and "1 client(s) disconnected" in l for l in lines), lines
+        closed = victim.wait_closed()
+        assert closed[-1] == "ERROR :Closing Link: 127.0.0.1 (K-Lined: spam)", closed
+        peer.read_until(lambda l: l.startswith(":evilbot!") and " QUIT :K-Lined: spam" in l)
+        bans = call(admin, "GET", "/chat/bans")[1]["bans"]
+        assert [(b["mask"], b["reason"]) for b in bans] == [("evil*!*@*", "spam")], bans
+        assert bans[0]["set_by"].startswith("oper op!"), bans
+        assert 1790 <= bans[0]["expires_at"] - bans[0]["set_at"] <= 1800, bans
+        refused_with_465(server.port, "evilbot2")
+        assert any("is removed" in l for l in op.command("UNKLINE evil*!*@*"))
+        assert call(admin, "GET", "/chat/bans")[1]["bans"] == []
+        registered(server.port, "evilbot3").close()
 
 
 @pytest.mark.parametrize("body", [

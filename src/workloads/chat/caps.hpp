@@ -21,6 +21,14 @@ enum Cap : std::uint32_t {
     cap_away_notify = 1u << 6,    ///< away-notify: AWAY of channel peers (and of joiners)
     cap_invite_notify = 1u << 7,  ///< invite-notify: INVITEs to channels it is on
     cap_setname = 1u << 8,        ///< setname: SETNAME of itself and of channel peers
+    cap_sasl = 1u << 9,           ///< sasl: AUTHENTICATE (offered only with chat.accounts)
+    cap_account_notify = 1u << 10,  ///< account-notify: ACCOUNT of channel peers logging in
+    cap_account_tag = 1u << 11,   ///< account-tag: @account= on messages of logged-in users
+    cap_extended_join = 1u << 12, ///< extended-join: JOIN #chan account :realname
+    /// Not a capability: user mode +w (receives WALLOPS), kept here to cost no byte more.
+    mode_wallops = 1u << 28,
+    /// Not a capability: user mode +o (an IRC operator, after OPER).
+    mode_oper = 1u << 29,
     /// Not a capability: user mode +B (IRCv3 bot mode), kept here to cost no byte more.
     mode_bot = 1u << 30,
     /// Not a capability: the client sent CAP LS 302 (values in LS; cap-notify stays on).
@@ -28,7 +36,7 @@ enum Cap : std::uint32_t {
 };
 
 /// The capabilities whose presence changes the wire form of any line (a variant key).
-constexpr std::uint32_t wire_caps = cap_server_time | cap_message_tags;
+constexpr std::uint32_t wire_caps = cap_server_time | cap_message_tags | cap_account_tag;
 
 struct CapSpec {
     std::string_view name;
@@ -36,13 +44,17 @@ struct CapSpec {
 };
 
 /// In the order CAP LS lists them.
-constexpr std::array<CapSpec, 9> cap_table{{
+constexpr std::array<CapSpec, 13> cap_table{{
+    {"account-notify", cap_account_notify},
+    {"account-tag", cap_account_tag},
     {"away-notify", cap_away_notify},
     {"cap-notify", cap_notify},
     {"echo-message", cap_echo_message},
+    {"extended-join", cap_extended_join},
     {"invite-notify", cap_invite_notify},
     {"message-tags", cap_message_tags},
     {"multi-prefix", cap_multi_prefix},
+    {"sasl", cap_sasl},
     {"server-time", cap_server_time},
     {"setname", cap_setname},
     {"userhost-in-names", cap_userhost_in_names},

@@ -1,5 +1,6 @@
 #include "workloads/chat/chat_server.hpp"
 
+#include "auth/password_hash.hpp"
 #include "core/log.hpp"
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/command_table.hpp"
@@ -54,7 +55,7 @@ ChatServer::ChatServer(const config::Config& config)
       ping_timeout_s_(config.chat.ping_timeout_s),
       registration_timeout_s_(config.chat.registration_timeout_s),
       clock_(steady_ms) {
-    state_.settings = Settings::from(config.chat);
+    state_.settings = Settings::from(config.chat, config.source_file);
 }
 
 Client& ChatServer::open(std::unique_ptr<ClientLink> link) {
@@ -125,7 +126,7 @@ void ChatServer::run_line(Client& client, std::string_view line) {
 
     const bool waiting_registration = client.registration_deadline_ms != 0;
     Outbox out(client);
-    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false};
+    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false, {}, {}, {}};
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (parsed == ParseResult::too_long) {  // over the message-tags limits
@@ -142,8 +143,50 @@ void ChatServer::run_line(Client& client, std::string_view line) {
     finish(client, ctx, out);
     if (ctx.bans_changed) save_bans();
     if (!ctx.disconnects.empty()) disconnect(std::move(ctx.disconnects));
+    for (auto& kill : ctx.kills) close_killed(std::move(kill.victim), kill.reason);
+    if (ctx.sasl.requested && !client.closing) check_sasl(client, ctx.sasl);
+    if (ctx.oper.requested && !client.closing) check_oper(client, ctx.oper);
     if (waiting_registration && client.registration_deadline_ms == 0 && !client.closing)
         arm_timer(client);  // registered: the registration deadline no longer holds the timer
+}
+
+void ChatServer::close_killed(ClientPtr victim, std::string reason) {
+    // Its own thread sets `closing` (in loop) and sends the ERROR; it is detached already.
+    Client& ref = *victim;
+    ref.link().post([victim = std::move(victim), reason = std::move(reason)] {
+        if (victim->closing) return;
+        victim->closing = true;
+        victim->link().enqueue(core::make_shared_buffer(closing_link(*victim, reason)));
+        victim->link().cancel_timer();
+        victim->link().close(core::CloseReason::workload);
+    });
+}
+
+void ChatServer::check_oper(Client& client, const Context::OperCheck& check) {
+    const bool ok = auth::verify_password(check.password, check.password_hash);  // outside the lock
+    Outbox out(client);
+    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false, {}, {}, {}};
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        complete_oper(ctx, check.name, ok);
+    }
+    finish(client, ctx, out);
+}
+
+void ChatServer::check_sasl(Client& client, const Context::SaslCheck& check) {
+    // Outside the lock (see commands_sasl.cpp): only this client's thread waits. An unknown
+    // account costs the same as a known one.
+    static const std::string unknown_account = auth::hash_password("", auth::default_iterations);
+    const bool known = !check.account.empty();
+    const bool ok = auth::verify_password(check.password, known ? check.password_hash : unknown_account) && known;
+    Outbox out(client);
+    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false, {}, {}, {}};
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        complete_sasl(ctx, check.account, ok);
+        if (ctx.close.requested) state_.detach(client, ctx.close.quit_message, out);
+    }
+    finish(client, ctx, out);
 }
 
 void ChatServer::finish(Client& client, Context& ctx, Outbox& out) {
@@ -195,7 +238,7 @@ bool ChatServer::on_nick_claimed(Client& client, const std::string& nick, std::i
                                  bool ok) {
     if (client.closing) return false;
     Outbox out(client);
-    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false};
+    Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false, {}, {}, {}};
     bool taken = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -299,7 +342,8 @@ void ChatServer::on_close(Client& client, core::CloseReason reason) {
 }
 
 void ChatServer::reload(const config::Config& config) {
-    Settings settings = Settings::from(config.chat);  // reads the MOTD file outside the lock
+    // Reads the MOTD and accounts files outside the lock; throws (nothing changed) on a bad one.
+    Settings settings = Settings::from(config.chat, config.source_file);
     flood_rate_ = config.chat.flood.messages_per_second;
     flood_burst_ = config.chat.flood.burst;
     flood_max_queued_ = config.chat.flood.max_queued;

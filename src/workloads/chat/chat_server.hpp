@@ -59,6 +59,9 @@ public:
     /// Runs `change` with the lock held, then delivers what it queued (events of other
     /// nodes, from their thread). Thread safe.
     void apply(const std::function<void(ServerState&, Outbox&)>& change);
+    /// Closes `victim` (KILLed and already detached) on its own thread with
+    /// "ERROR :Closing Link: host (reason)". Thread safe.
+    void close_killed(ClientPtr victim, std::string reason);
     /// The network's answer to a NICK claim; in loop for `client`. Returns whether the nick
     /// was taken (false: the claim is stale or the client gone, the caller releases it).
     bool on_nick_claimed(Client& client, const std::string& nick, std::int64_t nick_ms, bool ok);
@@ -96,6 +99,10 @@ public:
 private:
     bool on_line(Client& client, LineFramer::Event event, std::string_view line);
     void run_line(Client& client, std::string_view line);
+    /// The password check AUTHENTICATE asked for, without the lock, then its replies. In loop.
+    void check_sasl(Client& client, const Context::SaslCheck& check);
+    /// OPER's password check, the same way. In loop.
+    void check_oper(Client& client, const Context::OperCheck& check);
     /// After a command ran (lock released): deliver, or deliver and close when it asked to.
     void finish(Client& client, Context& ctx, Outbox& out);
     /// Server-side close: peers see QUIT `reason`, the client gets

@@ -11,6 +11,7 @@
 #include "workloads/chat/client_link.hpp"
 #include "workloads/chat/flood_control.hpp"
 #include "workloads/chat/line_framer.hpp"
+#include "workloads/chat/sasl_plain.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -34,6 +35,7 @@ struct ClientState {
     std::string user;             ///< from USER
     std::string realname;
     std::string away;             ///< empty = not away
+    std::string account;          ///< the account logged in with SASL; empty = none
     std::string password;         ///< from PASS, until registration
     std::string pending_nick;     ///< federated: a NICK waiting for its network-wide claim
     std::vector<Channel*> channels;
@@ -46,8 +48,6 @@ struct ClientState {
     std::uint32_t caps = 0;       ///< enabled IRCv3 capabilities (Cap bits, caps.hpp); fits the padding
     std::uint64_t mark = 0;       ///< ServerState::peers_of() de-duplication
     std::int64_t connected_at = 0; ///< unix seconds when the connection opened (0 = unknown: remote)
-    /// An IRC operator (KLINE/UNKLINE). Nothing sets it yet: OPER arrives separately.
-    bool is_operator = false;
 };
 
 class Client : public std::enable_shared_from_this<Client> {
@@ -83,6 +83,12 @@ public:
     /// Monotonic ms by which NICK/USER must have completed; 0 = none (registered, or off).
     /// Cleared by the registration (which runs in loop for this client).
     std::int64_t registration_deadline_ms = 0;
+    /// An AUTHENTICATE PLAIN in progress (its chunks so far); null otherwise, so a client
+    /// that never logs in pays one pointer.
+    std::unique_ptr<SaslChunks> sasl;
+    std::uint8_t sasl_failures = 0;  ///< failed logins: the connection closes at the limit
+    std::uint8_t oper_failures = 0;  ///< failed OPERs: each makes the next wait longer
+    std::int64_t oper_retry_at = 0;  ///< unix time before which OPER is refused unchecked
 
 private:
     std::unique_ptr<ClientLink> link_;

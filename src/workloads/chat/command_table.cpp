@@ -10,13 +10,13 @@ namespace {
 
 // Arity from RFC 2812 section 3; handlers that must answer a missing parameter with a
 // more specific numeric (NICK: 431, PRIVMSG: 411/412) take 0 here and check themselves.
-// Not here on purpose: OPER, KILL (no server operators, see docs/chat.md) -> 421.
-constexpr std::array<CommandSpec, 39> commands{{
+constexpr std::array<CommandSpec, 44> commands{{
     // registration
     {"CAP", 1, false, handle_cap},
     {"PASS", 1, false, handle_pass},
     {"NICK", 0, false, handle_nick},
     {"USER", 4, false, handle_user},
+    {"AUTHENTICATE", 1, false, handle_authenticate},
     // ping / misc
     {"PING", 1, false, handle_ping},
     {"PONG", 0, false, handle_pong},
@@ -58,6 +58,10 @@ constexpr std::array<CommandSpec, 39> commands{{
     // server bans (IRC operators)
     {"KLINE", 1, true, handle_kline},
     {"UNKLINE", 1, true, handle_unkline},
+    // operators
+    {"OPER", 2, true, handle_oper},
+    {"KILL", 1, true, handle_kill},
+    {"WALLOPS", 1, true, handle_wallops},
 }};
 
 }  // namespace

@@ -2,6 +2,7 @@
 // the command table checked registration and the minimum parameter count.
 #pragma once
 
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/context.hpp"
 #include "workloads/chat/message.hpp"
 
@@ -9,6 +10,27 @@ namespace hiconn::chat {
 
 // commands_cap.cpp
 void handle_cap(Context&, const Message&);
+
+// commands_sasl.cpp
+void handle_authenticate(Context&, const Message&);
+/// After ctx.sasl was verified outside the lock: 900/903, or 904 (closing after too many).
+void complete_sasl(Context&, const std::string& account, bool ok);
+/// IRCv3 account-notify: ":nick!user@host ACCOUNT <account|*>" to the channel peers of
+/// `who` that have account-notify.
+void notify_account(ServerState&, Client& who, Outbox&);
+
+// commands_oper.cpp
+void handle_oper(Context&, const Message&);
+void handle_kill(Context&, const Message&);
+void handle_wallops(Context&, const Message&);
+/// After ctx.oper was verified outside the lock: 381 and +o, or 464.
+void complete_oper(Context&, const std::string& name, bool ok);
+/// Whether `client` is an operator (user mode +o).
+inline bool is_oper(const Client& client) { return (client.state.caps & mode_oper) != 0; }
+/// ":from WALLOPS :text" to every local user with +w or +o (`from` a prefix or a server name).
+void deliver_wallops(ServerState&, std::string_view from, std::string_view text, Outbox&);
+/// Operators of the whole network as this node knows them (252).
+std::size_t operators_online(const ServerState&);
 
 // commands_registration.cpp
 /// Completes registration once NICK and USER are in and CAP negotiation (if any) ended.
@@ -74,7 +96,7 @@ void handle_help(Context&, const Message&);
 void send_names(Context&, Channel&);
 /// 005 lines (at most 13 tokens each).
 void send_isupport(Context&);
-/// 251, 252 is never sent (no server operators), 254, 255, 265, 266.
+/// 251, 252 (when there are operators), 254, 255, 265, 266.
 void send_lusers(Context&);
 /// 375/372/376 or 422.
 void send_motd(Context&);

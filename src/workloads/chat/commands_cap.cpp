@@ -1,7 +1,8 @@
 // CAP (IRCv3 capability negotiation, ircv3.net/specs/extensions/capability-negotiation):
 // LS [302], LIST, REQ (all or nothing, "-cap" removes), END. A client that sends LS or REQ
 // before registering is held until END. cap-notify is implied by LS 302 (the offer never
-// changes at runtime, so there is never a CAP NEW/DEL to send).
+// changes at runtime, so there is never a CAP NEW/DEL to send; sasl appears or goes only
+// with chat.accounts on a reload, for clients that ask LS again).
 #include "workloads/chat/caps.hpp"
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/commands.hpp"
@@ -35,6 +36,9 @@ std::vector<std::string> cap_reply_lines(std::string_view server, std::string_vi
 
 namespace {
 
+/// sasl is offered only while there are accounts to log in to (chat.accounts).
+bool sasl_offered(const Context& ctx) { return ctx.settings().accounts != nullptr; }
+
 void reply_lines(Context& ctx, std::string_view sub, const std::vector<std::string>& words) {
     const bool v302 = (ctx.me().caps & cap_version_302) != 0;
     for (const std::string& line :
@@ -48,7 +52,11 @@ void cap_ls(Context& ctx, const Message& m) {
         me.caps |= cap_version_302 | cap_notify;  // cap-notify is implied by 302
     const bool v302 = (me.caps & cap_version_302) != 0;
     std::vector<std::string> words;
-    for (const CapSpec& spec : cap_table) words.emplace_back(spec.name);
+    for (const CapSpec& spec : cap_table) {
+        if (spec.bit == cap_sasl && !sasl_offered(ctx)) continue;
+        // sasl's value: the mechanisms (302 only), as sasl-3.2 asks.
+        words.emplace_back(spec.bit == cap_sasl && v302 ? std::string(spec.name) + "=PLAIN" : std::string(spec.name));
+    }
     // sts: an upgrade hint for plain connections only (never requested, never on TLS).
     const std::uint16_t sts_port = ctx.settings().sts_port;
     if (v302 && sts_port != 0 && !ctx.client.link().secure())
@@ -78,7 +86,7 @@ void cap_req(Context& ctx, const Message& m) {
         const bool minus = word.front() == '-';
         if (minus) word.remove_prefix(1);
         const std::uint32_t bit = cap_bit(word);
-        ok = bit != 0 && !(minus && bit == cap_notify && (me.caps & cap_version_302) != 0);
+        ok = bit != 0 && (bit != cap_sasl || sasl_offered(ctx)) && !(minus && bit == cap_notify && (me.caps & cap_version_302) != 0);
         if (!ok) break;
         (minus ? remove : add) |= bit;
     }

@@ -122,8 +122,7 @@ void handle_join(Context& ctx, const Message& m) {
             }
         }
         Channel& joined = ctx.state.join(ctx.client, channel, name, ctx.now);
-        SharedBuffer line = core::make_shared_buffer(ctx.from_me("JOIN").arg(joined.name).finish());
-        ctx.state.broadcast(joined, line, ctx.out, nullptr);
+        ctx.state.broadcast_join(joined, ctx.client, ctx.out);  // extended-join for those with it
         if (!ctx.me().away.empty()) ctx.state.notify_away(ctx.client, ctx.out, &joined);  // away-notify
         ctx.network().joined(ctx.client, joined, joined.members.at(&ctx.client));
         if (!joined.topic.empty()) send_topic(ctx, joined);

@@ -12,7 +12,7 @@ namespace hiconn::chat {
 namespace {
 
 bool operator_only(Context& ctx) {
-    if (ctx.me().is_operator) return true;
+    if (is_oper(ctx.client)) return true;
     ctx.reply(ctx.numeric(Numeric::ERR_NOPRIVILEGES)
                   .trailing("Permission Denied- You're not an IRC operator"));
     return false;

@@ -67,8 +67,10 @@ void send_message(Context& ctx, const Message& m, std::string_view command, Kind
             }
             SharedBuffer line = format(status != 0 ? status + channel->name : channel->name);
             std::size_t before = ctx.out.deliveries();
+            ctx.out.set_account(ctx.me().account);  // account-tag
             ctx.state.broadcast(*channel, line, ctx.out, &ctx.client, need, tags, status);
             if (echo && (ctx.me().caps & need) == need) ctx.out.to_self(*line, tags);  // echo-message
+            ctx.out.set_account({});
             ctx.network().message(ctx.client, command, channel, nullptr, text, m.tags, status);
             ctx.counters.messages.fetch_add(1, std::memory_order_relaxed);
             ctx.counters.deliveries.fetch_add(ctx.out.deliveries() - before,
@@ -83,11 +85,13 @@ void send_message(Context& ctx, const Message& m, std::string_view command, Kind
             continue;
         }
         SharedBuffer line = format(to->state.nick);
+        ctx.out.set_account(ctx.me().account);  // account-tag
         if (to->remote())
             ctx.network().message(ctx.client, command, nullptr, to, text, m.tags);
         else if (to != &ctx.client && (to->state.caps & need) == need)  // oneself: once, below
             ctx.out.to(*to, line, tags);
         if ((echo || to == &ctx.client) && (ctx.me().caps & need) == need) ctx.out.to_self(*line, tags);
+        ctx.out.set_account({});
         ctx.counters.messages.fetch_add(1, std::memory_order_relaxed);
         ctx.counters.deliveries.fetch_add(1, std::memory_order_relaxed);
         if (kind == Kind::privmsg && !to->state.away.empty())

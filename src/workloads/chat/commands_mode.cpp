@@ -89,6 +89,8 @@ void user_mode(Context& ctx, const Message& m) {
     if (m.params.size() < 2) {
         std::string modes = "+";
         if (me.invisible) modes += 'i';
+        if ((me.caps & mode_oper) != 0) modes += 'o';
+        if ((me.caps & mode_wallops) != 0) modes += 'w';
         if ((me.caps & mode_bot) != 0) modes += 'B';
         ctx.reply(ctx.numeric(Numeric::RPL_UMODEIS).arg(modes));
         return;
@@ -107,15 +109,18 @@ void user_mode(Context& ctx, const Message& m) {
             if (sign != applied_sign) applied += sign;
             applied_sign = sign;
             applied += 'i';
-        } else if (c == 'B') {  // IRCv3 bot mode
-            if (((me.caps & mode_bot) != 0) == adding) continue;
-            me.caps = adding ? me.caps | mode_bot : me.caps & ~std::uint32_t{mode_bot};
+        } else if (c == 'B' || c == 'w' || (c == 'o' && !adding)) {
+            // +B IRCv3 bot mode, +w WALLOPS; -o gives operator rights up (+o only through OPER,
+            // ignored here as RFC 2812 3.1.5 says).
+            const std::uint32_t bit = c == 'B' ? mode_bot : c == 'w' ? mode_wallops : mode_oper;
+            if (((me.caps & bit) != 0) == adding) continue;
+            me.caps = adding ? me.caps | bit : me.caps & ~bit;
             char sign = adding ? '+' : '-';
             if (sign != applied_sign) applied += sign;
             applied_sign = sign;
-            applied += 'B';
-        } else {
-            unknown = true;  // e.g. +o: no server operators here
+            applied += c;
+        } else if (c != 'o') {
+            unknown = true;
         }
     }
     if (unknown) ctx.reply(ctx.numeric(Numeric::ERR_UMODEUNKNOWNFLAG).trailing("Unknown MODE flag"));

@@ -18,6 +18,8 @@ void send_lusers(Context& ctx) {
                   .trailing("There are " + std::to_string(visible) + " users and " +
                             std::to_string(invisible) + " invisible on " + std::to_string(servers) +
                             " servers"));
+    if (const std::size_t opers = operators_online(s); opers > 0)
+        ctx.reply(ctx.numeric(Numeric::RPL_LUSEROP).arg(std::to_string(opers)).trailing("operator(s) online"));
     ctx.reply(ctx.numeric(Numeric::RPL_LUSERCHANNELS).arg(std::to_string(s.channels.size()))
                   .trailing("channels formed"));
     ctx.reply(ctx.numeric(Numeric::RPL_LUSERME)
@@ -72,6 +74,10 @@ void handle_whois(Context& ctx, const Message& m) {
                       .arg(who->node() ? *who->node() : ctx.settings().server_name)
                       .trailing(ctx.settings().network_name + " (hiconn)"));
         if (!w.away.empty()) ctx.reply(ctx.numeric(Numeric::RPL_AWAY).arg(w.nick).trailing(w.away));
+        if ((w.caps & mode_oper) != 0)
+            ctx.reply(ctx.numeric(Numeric::RPL_WHOISOPERATOR).arg(w.nick).trailing("is an IRC operator"));
+        if (!w.account.empty())
+            ctx.reply(ctx.numeric(Numeric::RPL_WHOISACCOUNT).arg(w.nick).arg(w.account).trailing("is logged in as"));
         if ((w.caps & mode_bot) != 0) ctx.reply(ctx.numeric(Numeric::RPL_WHOISBOT).arg(w.nick).trailing("is a bot"));
         if (who->link().secure()) {
             ctx.reply(ctx.numeric(Numeric::RPL_WHOISSECURE).arg(w.nick).trailing("is using a secure connection"));

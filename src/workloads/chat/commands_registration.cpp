@@ -14,7 +14,7 @@ void send_welcome(Context& ctx) {
     ctx.reply(ctx.numeric(Numeric::RPL_YOURHOST)
                   .trailing("Your host is " + s.server_name + ", running version " + s.version));
     ctx.reply(ctx.numeric(Numeric::RPL_CREATED).trailing("This server was created " + s.created));
-    ctx.reply(ctx.numeric(Numeric::RPL_MYINFO).arg(s.server_name).arg(s.version).arg("Bi")
+    ctx.reply(ctx.numeric(Numeric::RPL_MYINFO).arg(s.server_name).arg(s.version).arg("Biow")
                   .arg("Ibeiklmnostv"));
     send_isupport(ctx);
     send_lusers(ctx);
@@ -31,6 +31,12 @@ void try_register(Context& ctx) {
     if (!password.empty() && me.password != password) {
         ctx.reply(ctx.numeric(Numeric::ERR_PASSWDMISMATCH).trailing("Password incorrect"));
         ctx.request_close("Bad Password", "Bad Password");
+        return;
+    }
+    if (ctx.settings().sasl_required && me.account.empty()) {
+        ctx.reply(ctx.numeric(Numeric::ERR_SASLFAIL)
+                      .trailing("You must log in with SASL to use this server (CAP REQ :sasl, AUTHENTICATE PLAIN)"));
+        ctx.request_close("SASL authentication required", "SASL authentication required");
         return;
     }
     // A K-line is judged on the whole identity, so only now (nick and user known).

@@ -21,7 +21,7 @@ constexpr std::string_view whox_order = "tcuihsnfdlaor";
 
 struct WhoQuery {
     std::string mask;
-    bool opers_only = false;   ///< "o" flag: server operators only (there are none)
+    bool opers_only = false;   ///< "o" flag: IRC operators (+o) only
     bool whox = false;         ///< "%fields[,token]" given: 354 instead of 352
     std::string fields;        ///< the requested WHOX letters
     std::string token;         ///< at most 3 digits
@@ -52,6 +52,7 @@ bool shares_channel(Client& a, Client& b) {
 void who_reply(Context& ctx, const WhoQuery& q, std::string_view channel, Client& who,
                const MemberFlags* member) {
     std::string flags = who.state.away.empty() ? "H" : "G";
+    if ((who.state.caps & mode_oper) != 0) flags += '*';  // an IRC operator
     if ((who.state.caps & mode_bot) != 0) flags += 'B';  // IRCv3 bot mode
     if (member != nullptr) flags += Channel::prefix_of(*member, (ctx.me().caps & cap_multi_prefix) != 0);
     const std::string& server = who.node() ? *who.node() : ctx.settings().server_name;
@@ -101,19 +102,20 @@ Channel* visible_channel(Context& ctx, Client& who) {
 
 void who_channel(Context& ctx, const WhoQuery& q) {
     Channel* channel = ctx.state.find_channel(q.mask);
-    if (channel == nullptr || q.opers_only) return;
+    if (channel == nullptr) return;
     const bool member = channel->members.count(&ctx.client) != 0;
     if (!member && channel->secret) return;
     for (auto& [who, flags] : channel->members)
-        if (member || !who->state.invisible) who_reply(ctx, q, channel->name, *who, &flags);
+        if ((member || !who->state.invisible) && (!q.opers_only || is_oper(*who)))
+            who_reply(ctx, q, channel->name, *who, &flags);
 }
 
 void who_users(Context& ctx, const WhoQuery& q) {
-    if (q.opers_only) return;  // no server operators
     std::size_t sent = 0;
     for (auto& [key, who] : ctx.state.nicks) {
         // A nick waiting for its network-wide claim is a second key of its client: skip it.
-        if (!who->state.registered || !irc_equal(key, who->state.nick) || !matches(ctx, q.mask, *who))
+        if (!who->state.registered || !irc_equal(key, who->state.nick) || !matches(ctx, q.mask, *who) ||
+            (q.opers_only && !is_oper(*who)))
             continue;
         if (who != &ctx.client && who->state.invisible && !shares_channel(ctx.client, *who)) continue;
         Channel* shown = visible_channel(ctx, *who);
@@ -132,7 +134,7 @@ void handle_who(Context& ctx, const Message& m) {
     else if (!has_wildcard(q.mask) && q.mask != "0") {
         // An exact nick: that user only (the fast path; a nick has no wildcard).
         Client* who = ctx.state.find_nick(q.mask);
-        if (who != nullptr && !q.opers_only && who->state.registered &&
+        if (who != nullptr && (!q.opers_only || is_oper(*who)) && who->state.registered &&
             (!who->state.invisible || who == &ctx.client || shares_channel(ctx.client, *who))) {
             Channel* shown = visible_channel(ctx, *who);
             who_reply(ctx, q, shown ? std::string_view(shown->name) : std::string_view("*"), *who,

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +43,30 @@ struct Context {
     /// ban list changed (it is saved) -- both done by ChatServer after the lock is released.
     std::vector<std::pair<ClientPtr, std::string>> disconnects;
     bool bans_changed = false;
+    /// Set by AUTHENTICATE: a password to verify after the lock is released (PBKDF2 takes
+    /// tens of milliseconds; every other client would wait on the lock).
+    struct SaslCheck {
+        bool requested = false;
+        std::string account;         ///< as the accounts file spells it; empty = no such account
+        std::string password_hash;   ///< the account's; empty = no such account
+        std::string password;
+    } sasl;
+
+    /// Set by OPER, verified after the lock like `sasl`.
+    struct OperCheck {
+        bool requested = false;
+        std::string name;            ///< the chat.operators entry
+        std::string password_hash;
+        std::string password;
+    } oper;
+
+    /// Set by KILL: local clients to close on their own threads once the lock is released
+    /// (already detached: their peers have seen the QUIT). `reason` goes into the ERROR.
+    struct Kill {
+        std::shared_ptr<Client> victim;
+        std::string reason;
+    };
+    std::vector<Kill> kills;
 
     const Settings& settings() const noexcept { return state.settings; }
     Network& network() noexcept { return *state.network; }

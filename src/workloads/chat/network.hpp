@@ -47,6 +47,13 @@ public:
     virtual void away_set(const Client&) {}
     /// The real name changed (IRCv3 SETNAME).
     virtual void realname_set(const Client&) {}
+    /// A registered client logged in to an account (SASL; ClientState::account).
+    virtual void account_changed(const Client&) {}
+    /// An operator of this node KILLed `victim`, a user of another node; `quit` is the QUIT
+    /// message its peers see ("Killed (oper (reason))").
+    virtual void killed(const Client& /*by*/, const Client& /*victim*/, const std::string& /*quit*/) {}
+    /// WALLOPS from an operator of this node, for the +w users of the other nodes.
+    virtual void wallops(const Client& /*from*/, std::string_view /*text*/) {}
     /// `channel`: its name (the channel need not exist: Modern IRC delivers such invites).
     virtual void invited(const Client& /*by*/, std::string_view /*channel*/, const Client& /*target*/) {}
     /// PRIVMSG/NOTICE/TAGMSG to a channel (`channel` set) or to a user of another node (`to`);

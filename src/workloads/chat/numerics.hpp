@@ -19,7 +19,7 @@ enum class Numeric : int {
     RPL_UMODEIS = 221,         ///< "<user mode string>"
     RPL_WHOISCERTFP = 276,     ///< "<nick> :has client certificate fingerprint <hex>" (to the user)
     RPL_LUSERCLIENT = 251,     ///< ":There are <n> users and <i> invisible on <s> servers"
-    RPL_LUSEROP = 252,         ///< "<n> :operator(s) online" (never sent: no server operators)
+    RPL_LUSEROP = 252,         ///< "<n> :operator(s) online" (only when there are any)
     RPL_LUSERCHANNELS = 254,   ///< "<n> :channels formed"
     RPL_LUSERME = 255,         ///< ":I have <n> clients and <s> servers"
     RPL_ADMINME = 256,         ///< "<server> :Administrative info"
@@ -121,6 +121,22 @@ enum class Numeric : int {
     RPL_MONLIST = 732,           ///< ":<target>[,<target2>]*"
     RPL_ENDOFMONLIST = 733,      ///< ":End of MONITOR list"
     ERR_MONLISTFULL = 734,       ///< "<limit> <targets> :Monitor list is full."
+
+    // Accounts and SASL (ircv3.net sasl-3.2; 330 from ircu / Modern IRC)
+    RPL_WHOISACCOUNT = 330,      ///< "<nick> <account> :is logged in as"
+    RPL_LOGGEDIN = 900,          ///< "<nick>!<user>@<host> <account> :You are now logged in as <account>"
+    RPL_SASLSUCCESS = 903,       ///< ":SASL authentication successful"
+    ERR_SASLFAIL = 904,          ///< ":SASL authentication failed"
+    ERR_SASLTOOLONG = 905,       ///< ":SASL message too long"
+    ERR_SASLABORTED = 906,       ///< ":SASL authentication aborted"
+    ERR_SASLALREADY = 907,       ///< ":You have already authenticated using SASL"
+    RPL_SASLMECHS = 908,         ///< "<mechanisms> :are available SASL mechanisms"
+
+    // IRC operators (RFC 2812 5.1/5.2)
+    RPL_WHOISOPERATOR = 313,     ///< "<nick> :is an IRC operator"
+    RPL_YOUREOPER = 381,         ///< ":You are now an IRC operator"
+    ERR_NOPRIVILEGES = 481,      ///< ":Permission Denied- You're not an IRC operator"
+    ERR_NOOPERHOST = 491,        ///< ":No O-lines for your host"
 };
 
 /// RFC 2812 / 1459 size limits.

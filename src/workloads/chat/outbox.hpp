@@ -51,6 +51,8 @@ public:
 
     /// The origin time of what is delivered (federation: the event's wall-clock ms), 0 = now.
     void set_time_ms(std::int64_t wall_ms) { variants_.set_time_ms(wall_ms); }
+    /// The sender's account for account-tag recipients, around one message's deliveries.
+    void set_account(std::string_view account) { variants_.set_account(account); }
     /// Tagged buffers made for other clients (tests: one per variant, not per recipient).
     std::size_t variants_formatted() const noexcept { return variants_.formatted(); }
 

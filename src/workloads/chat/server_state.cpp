@@ -9,6 +9,7 @@
 #include <ctime>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -51,8 +52,21 @@ std::string now_text() {
 
 }  // namespace
 
-Settings Settings::from(const config::ChatConfig& chat) {
+Settings Settings::from(const config::ChatConfig& chat, const std::string& config_file) {
     Settings s;
+    if (!chat.accounts.empty()) {
+        // Beside the config file when relative, like the TLS files.
+        std::filesystem::path path(chat.accounts);
+        if (path.is_relative() && !config_file.empty())
+            path = (std::filesystem::path(config_file).parent_path() / path).lexically_normal();
+        try {
+            s.accounts = std::make_shared<const auth::Accounts>(auth::load_accounts_file(path.string()));
+        } catch (const auth::AccountsFileError& e) {
+            throw config::ConfigError(config_file.empty() ? "--set" : config_file, "chat.accounts", e.what());
+        }
+    }
+    s.sasl_required = chat.sasl_required;
+    s.operators = chat.operators;
     s.server_name = chat.server_name;
     s.network_name = chat.network_name;
     s.version = std::string("hiconn-") + HICONN_VERSION;
@@ -141,6 +155,25 @@ void ServerState::broadcast(Channel& channel, const SharedBuffer& line, Outbox& 
         if (status == '@' && !flags.op) continue;
         if (status == '+' && !flags.op && !flags.voice) continue;
         if (member != except && (member->state.caps & need_caps) == need_caps) out.to(*member, line, msg_tags);
+    }
+}
+
+void ServerState::broadcast_join(Channel& channel, Client& who, Outbox& out) {
+    const SharedBuffer plain = core::make_shared_buffer(IrcLine(who.prefix(), "JOIN").arg(channel.name).finish());
+    SharedBuffer extended;  // formatted on the first member that needs it
+    out.reserve(channel.members.size());
+    for (auto& [member, flags] : channel.members) {
+        if ((member->state.caps & cap_extended_join) == 0) {
+            out.to(*member, plain);
+            continue;
+        }
+        if (!extended) {
+            const std::string& account = who.state.account;
+            extended = core::make_shared_buffer(IrcLine(who.prefix(), "JOIN").arg(channel.name)
+                                                    .arg(account.empty() ? std::string("*") : account)
+                                                    .trailing(who.state.realname).finish());
+        }
+        out.to(*member, extended);
     }
 }
 

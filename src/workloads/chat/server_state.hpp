@@ -3,6 +3,7 @@
 // it held). Nothing here touches a connection: deliveries go through an Outbox.
 #pragma once
 
+#include "auth/accounts_file.hpp"
 #include "config/config.hpp"
 #include "workloads/chat/ban_list.hpp"
 #include "workloads/chat/channel.hpp"
@@ -32,9 +33,16 @@ struct Settings {
     std::uint32_t max_nick_length;
     std::uint32_t max_channel_length;
     std::uint16_t sts_port = 0;           ///< a TLS listener's port, advertised to plain clients (sts); 0 = none
+    /// chat.accounts as loaded (shared: a reload swaps it, a SASL check in flight keeps its own);
+    /// null = no accounts, no sasl capability.
+    std::shared_ptr<const auth::Accounts> accounts;
+    bool sasl_required = false;
+    std::vector<config::OperatorConfig> operators;
 
-    /// From the config; reads chat.motd_file (a missing file logs a warning and means no MOTD).
-    static Settings from(const config::ChatConfig& chat);
+    /// From the config; reads chat.motd_file (a missing file logs a warning and means no MOTD)
+    /// and chat.accounts (relative to `config_file`; a missing or malformed one throws
+    /// config::ConfigError at chat.accounts).
+    static Settings from(const config::ChatConfig& chat, const std::string& config_file = {});
 };
 
 class ServerState {
@@ -93,6 +101,11 @@ public:
     /// members and operators, 0 everyone.
     void broadcast(Channel& channel, const SharedBuffer& line, Outbox& out, Client* except,
                    std::uint32_t need_caps = 0, std::string_view msg_tags = {}, char status = 0);
+
+    /// ":nick!user@host JOIN #chan" to every member of `channel` (`who` included), and to
+    /// the members with extended-join ":nick!user@host JOIN #chan <account|*> :realname":
+    /// two buffers, each formatted once.
+    void broadcast_join(Channel& channel, Client& who, Outbox& out);
 
     /// IRCv3 away-notify: ":nick!user@host AWAY[ :message]" to the clients with away-notify
     /// that share a channel with `who` (or, with `channel`, to its members: `who` joined it

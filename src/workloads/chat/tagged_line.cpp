@@ -77,6 +77,10 @@ std::string LineVariants::tags(std::uint32_t caps, std::string_view msg_tags) {
             time_tag_ = "time=" + format_server_time(time_ms_ != 0 ? time_ms_ : wall_clock_ms());
         out = time_tag_;
     }
+    if ((caps & cap_account_tag) != 0 && !account_.empty()) {
+        if (!out.empty()) out += ';';
+        out += "account=" + escape_tag_value(account_);
+    }
     if ((caps & cap_message_tags) != 0 && !msg_tags.empty()) {
         if (!out.empty()) out += ';';
         out.append(msg_tags);
@@ -85,7 +89,10 @@ std::string LineVariants::tags(std::uint32_t caps, std::string_view msg_tags) {
 }
 
 SharedBuffer LineVariants::get(const SharedBuffer& line, std::uint32_t caps, std::string_view msg_tags) {
-    const std::uint32_t key = caps & (msg_tags.empty() ? wire_caps & ~cap_message_tags : wire_caps);
+    std::uint32_t wire = wire_caps;
+    if (msg_tags.empty()) wire &= ~std::uint32_t{cap_message_tags};
+    if (account_.empty()) wire &= ~std::uint32_t{cap_account_tag};
+    const std::uint32_t key = caps & wire;
     if (key == 0) return line;
     if (source_ != line) {  // a new source line: forget the variants of the previous one
         source_ = line;

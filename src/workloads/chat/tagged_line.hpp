@@ -4,8 +4,8 @@
 // with wire-changing capabilities (server-time, message-tags) need another form of it.
 // LineVariants keeps, per source buffer, at most one buffer per variant key (the recipient's
 // caps masked to `wire_caps`): a broadcast to 1,000 members formats as many buffers as there
-// are distinct keys among them (at most 4: plain, @time, @+tags, @time;+tags), never one per
-// recipient.
+// are distinct keys among them (at most 8: server-time, message-tags and account-tag each on
+// or off; account-tag counts only for a sender with an account), never one per recipient.
 #pragma once
 
 #include "core/shared_buffer.hpp"
@@ -43,6 +43,10 @@ public:
         time_tag_.clear();
     }
 
+    /// The account of the sender of what is being delivered (IRCv3 account-tag), "" = none.
+    /// Set it around a message's deliveries and clear it after, so replies carry no tag.
+    void set_account(std::string_view account) { account_ = account; }
+
     /// The tags a client with `caps` gets on a line that carries `msg_tags` (the tags only
     /// message-tags clients see, e.g. "+typing=active;bot"): "" for none.
     std::string tags(std::uint32_t caps, std::string_view msg_tags = {});
@@ -58,6 +62,7 @@ public:
 private:
     std::int64_t time_ms_ = 0;
     std::string time_tag_;      ///< "time=..." once computed
+    std::string account_;       ///< account-tag of the current sender; "" = none
     SharedBuffer source_;       ///< the line the cache below belongs to
     std::array<std::uint32_t, max_variants> keys_{};
     std::array<SharedBuffer, max_variants> buffers_{};

@@ -66,7 +66,8 @@ TEST_CASE("mode: user modes 221, +i, 501, 502", "[chat][mode]") {
     CHECK(h.exchange(a, "MODE a +i\r\n") == std::vector<std::string>{":a MODE a :+i"});
     CHECK(h.exchange(a, "MODE A\r\n") == std::vector<std::string>{":irc.test 221 a +i"});
     CHECK(h.exchange(a, "MODE a +i\r\n").empty());
-    CHECK(numerics(h.exchange(a, "MODE a +o\r\n")) == std::vector<int>{501});
+    CHECK(numerics(h.exchange(a, "MODE a +z\r\n")) == std::vector<int>{501});
+    CHECK(h.exchange(a, "MODE a +o\r\n").empty());  // only OPER gives +o (RFC 2812 3.1.5)
     CHECK(numerics(h.exchange(a, "MODE b\r\n")) == std::vector<int>{502});
     CHECK(numerics(h.exchange(a, "MODE ghost\r\n")) == std::vector<int>{401});
     CHECK(h.exchange(a, "LUSERS\r\n")[0] == ":irc.test 251 a :There are 1 users and 1 invisible on 1 servers");

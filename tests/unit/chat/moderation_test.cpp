@@ -43,7 +43,7 @@ TEST_CASE("moderation: KLINE and UNKLINE need an IRC operator (481)", "[chat][ba
 TEST_CASE("moderation: a KLINE disconnects matching clients; their peers see the QUIT", "[chat][bans]") {
     Harness h;
     auto& op = h.user("oper");
-    op.client->state.is_operator = true;  // OPER is not part of this: set it as OPER will
+    op.client->state.caps |= mode_oper;  // as a successful OPER does
     auto& evil = h.user("EvilBot");
     auto& friend_ = h.user("friend");
     h.exchange(evil, "JOIN #c\r\n");

@@ -22,12 +22,18 @@ constexpr std::size_t max_nick = 64;       // any node's chat.max_nick_length fi
 constexpr std::size_t max_channel = 200;   // any node's chat.max_channel_length fits
 constexpr std::size_t max_away = 300;
 
-/// A user as "user" and "state" events carry it.
+constexpr std::size_t max_account = 32;  // auth::valid_account_name
+
+/// A user as "user" and "state" events carry it. "acct" (the SASL account) only when
+/// logged in: older nodes never read it, and its absence means no account.
 inline Json user(const Client& c) {
     const ClientState& s = c.state;
-    return Json{{"u", s.id},         {"nick", s.nick},       {"user", s.user},
-                {"host", c.host()},  {"real", s.realname},   {"nts", s.nick_ms},
-                {"inv", s.invisible}, {"away", s.away}, {"bot", (s.caps & mode_bot) != 0}};
+    Json body{{"u", s.id},         {"nick", s.nick},       {"user", s.user},
+              {"host", c.host()},  {"real", s.realname},   {"nts", s.nick_ms},
+              {"inv", s.invisible}, {"away", s.away}, {"bot", (s.caps & mode_bot) != 0}};
+    if (!s.account.empty()) body["acct"] = s.account;
+    if ((s.caps & mode_oper) != 0) body["op"] = true;  // WHOIS 313, WHO '*', LUSERS 252; absent = not
+    return body;
 }
 
 /// The flag modes of a channel as letters ("ntmis"), and back.

@@ -89,12 +89,23 @@ void FederatedNetwork::channel_mode(const Client& c, const Channel& ch, const st
     publish("cmode", c, Json{{"ch", ch.name}, {"m", modes}, {"p", params}});
 }
 
-void FederatedNetwork::user_mode(const Client& c) { publish("umode", c, Json{{"inv", c.state.invisible}, {"bot", (c.state.caps & mode_bot) != 0}}); }
+void FederatedNetwork::user_mode(const Client& c) {
+    publish("umode", c, Json{{"inv", c.state.invisible}, {"bot", (c.state.caps & mode_bot) != 0},
+                             {"op", (c.state.caps & mode_oper) != 0}});
+}
 
 void FederatedNetwork::away_set(const Client& c) { publish("away", c, Json{{"x", c.state.away}}); }
 
 // The whole user record again: other nodes take the new real name from it (apply_user).
 void FederatedNetwork::realname_set(const Client& c) { publish("user", c, event_body::user(c)); }
+void FederatedNetwork::account_changed(const Client& c) { publish("user", c, event_body::user(c)); }
+void FederatedNetwork::killed(const Client& by, const Client& victim, const std::string& quit) {
+    if (victim.node() == nullptr) return;
+    publish("kill", by, Json{{"tn", *victim.node()}, {"tu", victim.state.id}, {"x", quit}});
+}
+void FederatedNetwork::wallops(const Client& from, std::string_view text) {
+    publish("wallops", from, Json{{"x", std::string(text)}});
+}
 
 void FederatedNetwork::invited(const Client& by, std::string_view channel, const Client& target) {
     publish("invite", by, Json{{"ch", channel}, {"to", target.state.nick}});

@@ -60,6 +60,9 @@ public:
     void user_mode(const Client&) override;
     void away_set(const Client&) override;
     void realname_set(const Client&) override;
+    void account_changed(const Client&) override;
+    void killed(const Client& by, const Client& victim, const std::string& quit) override;
+    void wallops(const Client& from, std::string_view text) override;
     void invited(const Client& by, std::string_view channel, const Client& target) override;
     void message(const Client& from, std::string_view command, const Channel* channel,
                  const Client* to, std::string_view text, std::string_view tags,
@@ -88,6 +91,9 @@ private:
     bool apply(ServerState& state, Outbox& out, const federation::Envelope& event);
     bool apply_user(ServerState& state, Outbox& out, const std::string& node, const Json& body);
     bool apply_state(ServerState& state, Outbox& out, const std::string& node, const Json& body);
+    /// "wallops" and "kill" from an operator of another node (remote_operator_events.cpp).
+    bool apply_operator_event(ServerState& state, Outbox& out, Client& who, const std::string& type,
+                              const Json& body);
     void drop_node(ServerState& state, Outbox& out, const std::string& node, const std::string& reason);
     /// "kline", "unkline", "kill" (federated_bans.cpp); false for one that does not fit.
     bool apply_moderation(ServerState& state, const federation::Envelope& event);

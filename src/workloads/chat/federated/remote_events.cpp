@@ -5,6 +5,7 @@
 #include "workloads/chat/caps.hpp"
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/chat_server.hpp"
+#include "workloads/chat/commands.hpp"
 #include "workloads/chat/federated/event_body.hpp"
 #include "workloads/chat/federated/event_fields.hpp"
 #include "workloads/chat/federated/remote_link.hpp"
@@ -69,8 +70,7 @@ void FederatedNetwork::join_remote(ServerState& state, Outbox& out, Client& user
     user.state.channels.push_back(channel);
     channel->invited.erase(irc_lower(user.state.nick));
     if (announce) {
-        state.broadcast(*channel, core::make_shared_buffer(IrcLine(user.prefix(), "JOIN").arg(channel->name).finish()),
-                        out, nullptr);
+        state.broadcast_join(*channel, user, out);  // extended-join for those with it
         if (!user.state.away.empty()) state.notify_away(user, out, channel);  // away-notify
     }
 }
@@ -89,6 +89,12 @@ bool FederatedNetwork::apply_user(ServerState& state, Outbox& out, const std::st
     if (!id || nick == nullptr || !valid_nick(*nick, max_nick) || user == nullptr || host == nullptr ||
         real == nullptr || away == nullptr || !nts || !inv || !bot)
         return false;
+    std::string account;  // absent (not logged in, or an older node): none
+    if (body.contains("acct")) {
+        const std::string* acct = ef::word(body, "acct", max_account);
+        if (acct == nullptr) return false;
+        account = *acct;
+    }
     const bool invisible = *inv;
     auto& users = state.remote_users[node];
     auto it = users.find(*id);
@@ -100,8 +106,10 @@ bool FederatedNetwork::apply_user(ServerState& state, Outbox& out, const std::st
         s.user = *user;
         s.realname = *real;
         s.away = *away;
+        s.account = account;
         s.invisible = invisible;
         if (*bot) s.caps |= mode_bot;  // IRCv3 bot mode (+B)
+        if (body.contains("op") && body["op"] == true) s.caps |= mode_oper;
         s.nick_ms = static_cast<std::int64_t>(*nts);
         s.registered = true;
         ++state.remote_registered;
@@ -124,11 +132,17 @@ bool FederatedNetwork::apply_user(ServerState& state, Outbox& out, const std::st
         index_nick(state, out, known);
     }
     s.caps = *bot ? s.caps | mode_bot : s.caps & ~std::uint32_t{mode_bot};
+    const bool oper = body.contains("op") && body["op"] == true;
+    s.caps = oper ? s.caps | mode_oper : s.caps & ~std::uint32_t{mode_oper};
     if (s.realname != *real) {
         s.realname = *real;
         state.notify_setname(known, out);  // IRCv3 setname
     }
     s.away = *away;
+    if (s.account != account) {
+        s.account = account;
+        notify_account(state, known, out);  // IRCv3 account-notify
+    }
     if (s.invisible != invisible) {
         s.invisible = invisible;
         if (invisible) ++state.remote_invisible; else --state.remote_invisible;
@@ -182,15 +196,18 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
     if (type == "umode") {
         auto inv = ef::flag(body, "inv");
         auto bot = ef::flag(body, "bot");  // absent (an older node): not a bot
-        if (!inv || !bot) return false;
+        auto oper = ef::flag(body, "op");  // absent (an older node): not an operator
+        if (!inv || !bot || !oper) return false;
         const bool invisible = *inv;
         who->state.caps = *bot ? who->state.caps | mode_bot : who->state.caps & ~std::uint32_t{mode_bot};
+        who->state.caps = *oper ? who->state.caps | mode_oper : who->state.caps & ~std::uint32_t{mode_oper};
         if (who->state.invisible != invisible) {
             who->state.invisible = invisible;
             if (invisible) ++state.remote_invisible; else --state.remote_invisible;
         }
         return true;
     }
+    if (type == "wallops" || type == "kill") return apply_operator_event(state, out, *who, type, body);
     if (type == "away") {
         const std::string* away = ef::text(body, "x", max_away);
         if (away == nullptr) return false;
@@ -221,6 +238,7 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
         // IRCv3 server-time: the time the sender's node took it (an older node sends none: now).
         if (auto sent_ms = ef::number(body, "t"); sent_ms && *sent_ms < (1ull << 53))
             out.set_time_ms(static_cast<std::int64_t>(*sent_ms));
+        out.set_account(who->state.account);  // account-tag: the sender's, known from its user record
         if (body.contains("ch")) {
             Channel* channel = channel_of();
             if (channel == nullptr) return false;
