@@ -58,6 +58,18 @@ Field choice(const char* path, Ref ref, std::vector<std::string> choices, std::s
 }
 
 template <typename Ref>
+Field boolean(const char* path, Ref ref, std::string description)
+{
+    Field f;
+    f.path = path;
+    f.type = Type::boolean;
+    f.description = std::move(description);
+    f.get = [ref](const Config& c) { return Json(ref(c)); };
+    f.set = [ref](Config& c, const Json& v) { ref(c) = v.get<bool>(); };
+    return f;
+}
+
+template <typename Ref>
 Field string_list(const char* path, Ref ref, Format format, std::size_t min_items,
                   std::string description)
 {
@@ -82,7 +94,8 @@ std::vector<Field> make_fields()
                     "Addresses to listen on: \"IPv4:PORT\", \"[IPv6]:PORT\" or \"*:PORT\" (every IPv4 "
                     "address), each plain TCP or, after \"tls://\", TLS (needs the tls section); after \"proxy://\" "
                     "or \"proxy+tls://\" a PROXY protocol header (v1 or v2) comes first, honoured only from "
-                    "proxy_protocol.trusted. "
+                    "proxy_protocol.trusted; \"ws://\" and \"wss://\" (TLS, needs the tls section) speak "
+                    "WebSocket (RFC 6455; chat: the IRCv3 WebSocket transport). "
                     "Numeric only, no host names; port 0 = an ephemeral port."),
         integer(HICONN_KEY(threads), 0, 1024, "I/O threads; 0 = one per CPU core."),
 
@@ -183,6 +196,9 @@ std::vector<Field> make_fields()
         integer(HICONN_KEY(chat.flood.max_queued), 1, 100000,
                 "Flood control: delayed lines beyond this many (or this many times 512 bytes) close the client (Excess Flood)."),
 
+        boolean(HICONN_KEY(chat.web_client), "GET / on a ws:// or wss:// listener serves the web chat "
+                "page (web/chat); false = 404."),
+
         // Redis is connected to, never listened on: no "*", no port 0, no host names (a node
         // must not depend on a resolver, as for listen).
         string(HICONN_KEY(federation.redis), "Redis server the nodes share: \"IPv4:PORT\" or "
@@ -210,6 +226,14 @@ std::vector<Field> make_fields()
                     "Peers (load balancers) whose PROXY header is believed on proxy:// and proxy+tls:// "
                     "listeners: numeric addresses or CIDR blocks (\"10.0.0.0/8\", \"fd00::/8\"). Any other "
                     "peer there is closed at once; empty = none, loopback included."),
+
+        string_list(HICONN_KEY(websocket.allowed_origins), Format::printable, 0,
+                    "Origins (\"https://chat.example.org\") a browser may open a ws:// or wss:// "
+                    "connection from; another Origin gets HTTP 403. Empty = any; a request without "
+                    "an Origin header (not a browser) is always allowed."),
+        integer(HICONN_KEY(websocket.max_message_bytes), 125, 16777216,
+                "Payload of one WebSocket message (all its frames); a longer one closes the "
+                "connection with status 1009."),
     };
 }
 
@@ -254,6 +278,7 @@ std::vector<Section> make_sections()
         std::move(tls),
         section("proxy_protocol", "The PROXY protocol (HAProxy, v1 and v2) on proxy:// and proxy+tls:// "
                                   "listeners: the client's address comes from the header."),
+        section("websocket", "The ws:// and wss:// listeners (RFC 6455)."),
     };
 }
 
@@ -335,7 +360,7 @@ std::string format_text(Format format)
     case Format::name: return "a name (letters, digits, '.', '_', '-'; starting with a letter or digit)";
     case Format::ip_address: return "a numeric IPv4 or IPv6 address";
     case Format::listen_address:
-        return "\"ADDR:PORT\", \"tls://ADDR:PORT\", \"proxy://ADDR:PORT\" or \"proxy+tls://ADDR:PORT\" "
+        return "\"ADDR:PORT\", \"tls://ADDR:PORT\", \"proxy://ADDR:PORT\", \"proxy+tls://ADDR:PORT\", \"ws://ADDR:PORT\" or \"wss://ADDR:PORT\" "
                "(numeric IPv4, [IPv6] or *; port 0..65535)";
     case Format::redis_address: return "\"ADDR:PORT\" (numeric IPv4 or [IPv6]; port 1..65535)";
     case Format::printable: return "printable ASCII without spaces";
@@ -362,6 +387,8 @@ std::string expected_text(const Field& field)
                    " characters";
         return out;
     }
+    case Type::boolean:
+        return "true or false";
     case Type::string_list: {
         std::string out = "an array of unique strings, each " + format_text(field.format);
         if (field.min_items > 0) out += ", at least " + std::to_string(field.min_items);

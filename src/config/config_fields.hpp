@@ -22,7 +22,7 @@ namespace hiconn::config::detail {
 /// ordered_json keeps keys in table order, so printed configs and the schema read naturally.
 using Json = nlohmann::ordered_json;
 
-enum class Type { integer, string, string_list };
+enum class Type { integer, string, string_list, boolean };
 
 /// Syntax a string (or each item of a string list) must have.
 enum class Format {

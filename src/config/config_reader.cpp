@@ -110,6 +110,11 @@ private:
         case Type::integer: field.set(config, Json(read_integer(field, value))); break;
         case Type::string: check_string(field, field.path, value); field.set(config, value); break;
         case Type::string_list: check_list(field, value); field.set(config, value); break;
+        case Type::boolean:
+            if (!value.is_boolean())
+                fail({field.path}, "expected true or false, got " + describe_value(value));
+            field.set(config, value);
+            break;
         }
     }
 
@@ -171,7 +176,7 @@ private:
             std::uint16_t port = 0;
             try {
                 const auto address = parse_listen_address(text);
-                if (address.tls || address.proxy)
+                if (address.tls || address.proxy || address.websocket)
                     fail({path}, expected + ": Redis is reached over plain TCP (no tls://, no proxy://)");
                 port = address.port;
             } catch (const std::invalid_argument& e) {
@@ -229,7 +234,7 @@ private:
         for (std::size_t i = 0; i < config.listen.size(); ++i)
             if (parse_listen_address(config.listen[i]).tls && !config.tls.enabled)
                 fail({"listen[" + std::to_string(i) + "]", "tls"},
-                     "a tls:// or proxy+tls:// listener needs the \"tls\" section (certificate and "
+                     "a tls://, proxy+tls:// or wss:// listener needs the \"tls\" section (certificate and "
                      "private_key), got none");
         for (const auto& rule : only_with_rules()) {
             const auto value = find_field(rule.field)->get(config);

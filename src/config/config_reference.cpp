@@ -58,6 +58,9 @@ Json field_schema(const Field& field)
         if (field.max_length > 0) s["maxLength"] = field.max_length;
         if (field.format != Format::any) s["pattern"] = format_pattern(field.format);
         break;
+    case Type::boolean:
+        s["type"] = "boolean";
+        break;
     case Type::string_list:
         s["type"] = "array";
         s["items"] = {{"type", "string"}, {"pattern", format_pattern(field.format)}};
@@ -111,6 +114,7 @@ std::string type_text(const Field& field)
     case Type::integer: return "integer";
     case Type::string: return "string";
     case Type::string_list: return "array of strings";
+    case Type::boolean: return "boolean";
     }
     return "";
 }
@@ -131,6 +135,8 @@ std::string allowed_text(const Field& field)
                    std::to_string(field.max_length) + " characters";
         return out.empty() ? "any" : out;
     }
+    case Type::boolean:
+        return "`true`, `false`";
     case Type::string_list:
         return "unique entries, each " + format_text(field.format) +
                (field.min_items > 0 ? "; at least " + std::to_string(field.min_items) : "");
