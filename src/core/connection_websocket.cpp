@@ -148,10 +148,14 @@ void Connection::on_message_end(std::uint8_t opcode) {
         worker_.workload().on_data(*this, std::string_view("\r\n", 2));
         return;
     }
+    if (ws_out_mid_) {  // echo: the reply went out whole, FIN set (send_fragment)
+        ws_out_mid_ = false;
+        return;
+    }
     // Echo: the reply's last fragment (empty), or the whole reply to an empty message.
     char header[websocket::max_header];
     const std::size_t n =
-        websocket::encode_header(header, ws_reply_started_ ? websocket::continuation : opcode, true, 0);
+        websocket::encode_header(header, ws_reply_started_ ? std::uint8_t(websocket::continuation) : opcode, true, 0);
     ws_reply_started_ = false;
     send_unframed(std::string_view(header, n));
 }
@@ -161,11 +165,20 @@ void Connection::send_fragment(std::string_view bytes) {
     // The opcode of the message being answered is the decoder's (echo answers in kind).
     std::uint8_t opcode = ws_.message ? ws_.message : std::uint8_t(websocket::binary);
     if (ws_reply_started_) opcode = websocket::continuation;
-    ws_reply_started_ = true;
+    // The piece that ends the message in progress (its last frame's payload is all here)
+    // answers with FIN set: a message in one frame gets one frame back, and no final one.
+    const bool last = ws_.message && ws_.remaining == 0 && (ws_.frame & 0x80) != 0;
+    ws_reply_started_ = !last;
+    // Message mode never frames its queue at write time, so the line framer's bit is free:
+    // here it says "the reply is complete" for on_message_end.
+    ws_out_mid_ = last;
     std::string frame(websocket::header_size(bytes.size()), '\0');
-    websocket::encode_header(frame.data(), opcode, false, bytes.size());
+    websocket::encode_header(frame.data(), opcode, last, bytes.size());
     frame.append(bytes);
-    send_unframed(frame);
+    // Queued and written once after this wake-up's messages (one gathered write for all
+    // of them), as chat's enqueue: a write per message would cost a system call each.
+    append(make_shared_buffer(std::move(frame)), 0);
+    schedule_flush();
 }
 
 void Connection::on_control_frame(const websocket::Decoded& piece) {
