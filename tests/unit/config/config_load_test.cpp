@@ -244,6 +244,9 @@ TEST_CASE("operator== sees a change in every field and every optional section", 
         case Type::string_list:
             other = std::vector<std::string>{"127.0.0.1:1", "127.0.0.2:2"};
             break;
+        case Type::boolean:
+            other = !field.get(base).get<bool>();
+            break;
         }
         REQUIRE(other != field.get(base));
         Config c = base;

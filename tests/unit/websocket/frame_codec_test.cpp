@@ -58,7 +58,9 @@ std::vector<Event> decode_all(std::string wire, std::size_t chunk, ws::DecodeLim
                 REQUIRE(size == 0);  // need_more means everything was consumed
                 break;
             }
-            if (out.kind == Kind::data && !events.empty() && events.back().kind == Kind::data) {
+            const bool joins = !events.empty() && events.back().kind == out.kind &&
+                               (out.kind == Kind::data || (out.kind == Kind::control && out.offset > 0));
+            if (joins) {  // the next piece of the same payload
                 events.back().data.append(out.data, out.size);
                 continue;
             }
