@@ -22,7 +22,8 @@ cmake --preset fuzz -DHICONN_FUZZ=ON -DHICONN_BUILD_TESTS=ON -DHICONN_SANITIZE= 
 cmake --build --preset fuzz -j"$JOBS"
 
 # name max_len: the largest input worth trying (past each parser's limits).
-TARGETS=("irc_line 4096" "config 4096" "admin_http 20000" "federation_event 8192" "proxy_header 1024" "credentials 4096")
+TARGETS=("irc_line 4096" "config 4096" "admin_http 20000" "federation_event 8192" "proxy_header 1024"
+         "credentials 4096" "websocket_frame 4096" "websocket_upgrade 10000")
 OUT=$ROOT/build/fuzz
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0

@@ -205,17 +205,22 @@ integration_under_wine() {
     local what=$1
     shift
     [[ -e $1 ]] || fail "no $what integration tests found ($1): they must run under Wine"
-    say "$what integration tests against hiconn.exe (${*##*/}; -k '$WINE_DESELECT')"
+    local select=${WINE_SELECT:-$WINE_DESELECT}
+    say "$what integration tests against hiconn.exe (${*##*/}; -k '$select')"
     (cd "$ROOT/tests/integration" &&
         HICONN_BIN=$EXE HICONN_CMD_PREFIX=$W HICONN_SOURCE_DIR=$ROOT \
         HICONN_LOAD_BIN=$BUILD/src/hiconn-load.exe HICONN_LOAD_PREFIX=$W \
-        /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider -k "$WINE_DESELECT" "$@") ||
+        /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider -k "$select" "$@") ||
         fail "$what integration tests under Wine"
 }
 integration_under_wine echo "$ROOT"/tests/integration/test_echo*.py
 integration_under_wine chat "$ROOT"/tests/integration/test_chat*.py
 integration_under_wine "TLS (echo and chat)" "$ROOT"/tests/integration/test_tls*.py
 integration_under_wine "load tool (hiconn-load.exe)" "$ROOT"/tests/integration/test_load_tool.py
+# WebSocket: echo over ws:// and wss:// (many connections, fragments, ping/pong, the close
+# handshake) and chat over ws:// beside a TCP client, both subprotocols, against hiconn.exe.
+WINE_SELECT="echo_is_byte_exact or ping_gets_pong or chat_over_websocket or bad_frames" \
+    integration_under_wine "WebSocket (echo and chat)" "$ROOT"/tests/integration/test_websocket.py
 
 # --- 2c. federation: a Windows node and a Linux node of one network -----------------------
 # A Linux redis-server of our own (free loopback port, no persistence), hiconn.exe under

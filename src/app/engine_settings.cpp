@@ -1,5 +1,6 @@
 #include "app/engine_settings.hpp"
 
+#include "app/chat_page.hpp"
 #include "tls/context.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -14,7 +15,8 @@ namespace {
 core::EngineSettings::Listen listen_spec(const std::string& text) {
     try {
         const auto address = config::parse_listen_address(text);
-        return {{asio::ip::make_address(address.host), address.port}, address.tls, address.proxy};
+        return {{asio::ip::make_address(address.host), address.port}, address.tls, address.proxy,
+                address.websocket};
     } catch (const std::exception&) {
         throw std::runtime_error("cannot listen on " + text + ": not a numeric address");
     }
@@ -41,6 +43,10 @@ core::EngineSettings engine_settings(const config::Config& c) {
     s.tls = tls_context(c);
     for (const auto& text : c.proxy_protocol.trusted)
         if (const auto network = proxy::parse_network(text)) s.proxy_trusted.push_back(*network);  // validated
+    s.websocket.allowed_origins = c.websocket.allowed_origins;
+    s.websocket.max_message_bytes = c.websocket.max_message_bytes;
+    s.websocket.lines = c.workload == "chat";
+    if (c.workload == "chat" && c.chat.web_client) s.websocket.page = chat_page_response;
     s.accept = {c.accept.low_watermark, c.accept.high_watermark, c.accept.backlog,
                 c.accept.on_limit == "reject" ? core::LimitAction::reject : core::LimitAction::pause,
                 c.accept.retry_backoff_ms};

@@ -13,6 +13,8 @@ struct EmbeddedFile {
 
 #include "app/status_assets.inc"  // generated: embedded_files[]
 
+}  // namespace
+
 const char* content_type_of(std::string_view name) {
     const auto ends_with = [&](std::string_view suffix) {
         return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
@@ -23,8 +25,6 @@ const char* content_type_of(std::string_view name) {
     if (ends_with(".svg")) return "image/svg+xml";
     return "application/octet-stream";
 }
-
-}  // namespace
 
 std::optional<StatusAsset> find_status_asset(std::string_view path) {
     if (path.empty() || path.front() != '/') return std::nullopt;

@@ -19,4 +19,7 @@ struct StatusAsset {
 /// nothing for any other path. Thread safe (constant data).
 std::optional<StatusAsset> find_status_asset(std::string_view path);
 
+/// The Content-Type of a file by its extension (.html, .css, .js, .svg; else octet-stream).
+const char* content_type_of(std::string_view name);
+
 }  // namespace hiconn::app

@@ -74,7 +74,7 @@ const std::string& ip_address_pattern()
 const std::string& listen_address_pattern()
 {
     static const std::string re =
-        "^(?:tls://|proxy://|proxy\\+tls://)?(?:" + ipv4_regex() + "|\\[" + ipv6_regex() + "\\]|\\*):" + port_regex() + "$";
+        "^(?:tls://|proxy://|proxy\\+tls://|ws://|wss://)?(?:" + ipv4_regex() + "|\\[" + ipv6_regex() + "\\]|\\*):" + port_regex() + "$";
     return re;
 }
 

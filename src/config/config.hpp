@@ -102,6 +102,7 @@ struct ChatConfig {
     bool sasl_required = false;             ///< registration needs a SASL login
     std::vector<OperatorConfig> operators;  ///< IRC operators; empty = none
     FloodConfig flood;
+    bool web_client = true;                      ///< GET / on a ws:// or wss:// listener serves the web chat page
 };
 
 /// Chat nodes forming one IRC network through Redis; absent or null = standalone.
@@ -132,10 +133,17 @@ struct ProxyProtocolConfig {
     std::vector<std::string> trusted;
 };
 
+/// The ws:// and wss:// listeners.
+struct WebSocketConfig {
+    /// Origins a browser may connect from ("https://chat.example.org"); empty = any.
+    std::vector<std::string> allowed_origins;
+    std::uint32_t max_message_bytes = 65536;  ///< data payload per message; more -> close 1009 (125..16777216)
+};
+
 struct Config {
     std::string source_file;                ///< where it was loaded from ("" = built-in defaults); not a JSON key
     std::string workload = "echo";          ///< "echo" | "chat"
-    std::vector<std::string> listen{"127.0.0.1:7000"};  ///< "[tls://|proxy://|proxy+tls://]ADDR:PORT", IPv6 as "[::1]:7000"
+    std::vector<std::string> listen{"127.0.0.1:7000"};  ///< "[tls://|proxy://|proxy+tls://|ws://|wss://]ADDR:PORT", IPv6 as "[::1]:7000"
     std::uint32_t threads = 0;              ///< I/O threads; 0 = one per core
     AcceptConfig accept;
     ReceiveConfig receive;
@@ -149,6 +157,7 @@ struct Config {
     FederationConfig federation;
     TlsConfig tls;
     ProxyProtocolConfig proxy_protocol;
+    WebSocketConfig websocket;
 };
 
 /// `path` as the daemon opens it: a relative path is taken beside the config file (so a
@@ -187,12 +196,14 @@ Config from_json_text(const std::string& text, const std::string& file,
 std::string to_json_text(const Config& config);
 
 /// Parses "ADDR:PORT" / "[V6]:PORT", optionally after "tls://", "proxy://" (a PROXY protocol
-/// header first) or "proxy+tls://" (the header, then TLS). Throws std::invalid_argument.
+/// header first), "proxy+tls://" (the header, then TLS), "ws://" (WebSocket) or "wss://"
+/// (WebSocket over TLS). Throws std::invalid_argument.
 struct ListenAddress {
     std::string host;
     std::uint16_t port;
     bool tls = false;
     bool proxy = false;
+    bool websocket = false;  ///< ws:// or wss:// (wss: tls too)
 };
 ListenAddress parse_listen_address(const std::string& text);
 

@@ -34,7 +34,8 @@ std::string format_text(Format format)
     case Format::name: return "a name (letters, digits, '.', '_', '-'; starting with a letter or digit)";
     case Format::ip_address: return "a numeric IPv4 or IPv6 address";
     case Format::listen_address:
-        return "\"ADDR:PORT\", \"tls://ADDR:PORT\", \"proxy://ADDR:PORT\" or \"proxy+tls://ADDR:PORT\" "
+        return "\"ADDR:PORT\", \"tls://ADDR:PORT\", \"proxy://ADDR:PORT\", \"proxy+tls://ADDR:PORT\", "
+               "\"ws://ADDR:PORT\" or \"wss://ADDR:PORT\" "
                "(numeric IPv4, [IPv6] or *; port 0..65535)";
     case Format::redis_address: return "\"ADDR:PORT\" (numeric IPv4 or [IPv6]; port 1..65535)";
     case Format::printable: return "printable ASCII without spaces";

@@ -117,7 +117,8 @@ std::vector<Field> make_fields()
                     "Addresses to listen on: \"IPv4:PORT\", \"[IPv6]:PORT\" or \"*:PORT\" (every IPv4 "
                     "address), each plain TCP or, after \"tls://\", TLS (needs the tls section); after \"proxy://\" "
                     "or \"proxy+tls://\" a PROXY protocol header (v1 or v2) comes first, honoured only from "
-                    "proxy_protocol.trusted. "
+                    "proxy_protocol.trusted; \"ws://\" and \"wss://\" (TLS, needs the tls section) speak "
+                    "WebSocket (RFC 6455; chat: the IRCv3 WebSocket transport). "
                     "Numeric only, no host names; port 0 = an ephemeral port."),
         integer(HICONN_KEY(threads), 0, 1024, "I/O threads; 0 = one per CPU core."),
 
@@ -229,6 +230,9 @@ std::vector<Field> make_fields()
         integer(HICONN_KEY(chat.flood.max_queued), 1, 100000,
                 "Flood control: delayed lines beyond this many (or this many times 512 bytes) close the client (Excess Flood)."),
 
+        boolean(HICONN_KEY(chat.web_client), "GET / on a ws:// or wss:// listener serves the web chat "
+                "page (web/chat); false = 404."),
+
         // Redis is connected to, never listened on: no "*", no port 0, no host names (a node
         // must not depend on a resolver, as for listen).
         string(HICONN_KEY(federation.redis), "Redis server the nodes share: \"IPv4:PORT\" or "
@@ -256,6 +260,14 @@ std::vector<Field> make_fields()
                     "Peers (load balancers) whose PROXY header is believed on proxy:// and proxy+tls:// "
                     "listeners: numeric addresses or CIDR blocks (\"10.0.0.0/8\", \"fd00::/8\"). Any other "
                     "peer there is closed at once; empty = none, loopback included."),
+
+        string_list(HICONN_KEY(websocket.allowed_origins), Format::printable, 0,
+                    "Origins (\"https://chat.example.org\") a browser may open a ws:// or wss:// "
+                    "connection from; another Origin gets HTTP 403. Empty = any; a request without "
+                    "an Origin header (not a browser) is always allowed."),
+        integer(HICONN_KEY(websocket.max_message_bytes), 125, 16777216,
+                "Payload of one WebSocket message (all its frames); a longer one closes the "
+                "connection with status 1009."),
     };
 }
 
@@ -300,6 +312,7 @@ std::vector<Section> make_sections()
         std::move(tls),
         section("proxy_protocol", "The PROXY protocol (HAProxy, v1 and v2) on proxy:// and proxy+tls:// "
                                   "listeners: the client's address comes from the header."),
+        section("websocket", "The ws:// and wss:// listeners (RFC 6455)."),
     };
 }
 

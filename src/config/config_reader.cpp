@@ -220,7 +220,7 @@ private:
             std::uint16_t port = 0;
             try {
                 const auto address = parse_listen_address(text);
-                if (address.tls || address.proxy)
+                if (address.tls || address.proxy || address.websocket)
                     fail({path}, expected + ": Redis is reached over plain TCP (no tls://, no proxy://)");
                 port = address.port;
             } catch (const std::invalid_argument& e) {
@@ -286,7 +286,7 @@ private:
         for (std::size_t i = 0; i < config.listen.size(); ++i)
             if (parse_listen_address(config.listen[i]).tls && !config.tls.enabled)
                 fail({"listen[" + std::to_string(i) + "]", "tls"},
-                     "a tls:// or proxy+tls:// listener needs the \"tls\" section (certificate and "
+                     "a tls://, proxy+tls:// or wss:// listener needs the \"tls\" section (certificate and "
                      "private_key), got none");
         for (const auto& rule : only_with_rules()) {
             const auto value = find_field(rule.field)->get(config);

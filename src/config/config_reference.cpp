@@ -58,14 +58,14 @@ Json field_schema(const Field& field)
         if (field.max_length > 0) s["maxLength"] = field.max_length;
         if (field.format != Format::any) s["pattern"] = format_pattern(field.format);
         break;
+    case Type::boolean:
+        s["type"] = "boolean";
+        break;
     case Type::string_list:
         s["type"] = "array";
         s["items"] = {{"type", "string"}, {"pattern", format_pattern(field.format)}};
         if (field.min_items > 0) s["minItems"] = field.min_items;
         s["uniqueItems"] = true;
-        break;
-    case Type::boolean:
-        s["type"] = "boolean";
         break;
     case Type::operator_list: {
         Json name = {{"type", "string"}, {"pattern", format_pattern(Format::account_name)}};
@@ -149,10 +149,11 @@ std::string allowed_text(const Field& field)
                    std::to_string(field.max_length) + " characters";
         return out.empty() ? "any" : out;
     }
+    case Type::boolean:
+        return "`true`, `false`";
     case Type::string_list:
         return "unique entries, each " + format_text(field.format) +
                (field.min_items > 0 ? "; at least " + std::to_string(field.min_items) : "");
-    case Type::boolean: return "`true`, `false`";
     case Type::operator_list:
         return "`name`: " + format_text(Format::account_name) + "; `password_hash`: from `hiconn hash-password`; "
                "`hosts`: at least one " + format_text(Format::host_mask);

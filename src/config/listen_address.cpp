@@ -1,5 +1,5 @@
 // parse_listen_address: "ADDR:PORT" with a numeric address, after an optional "tls://",
-// "proxy://" or "proxy+tls://". Host names are refused on
+// "proxy://", "proxy+tls://", "ws://" or "wss://". Host names are refused on
 // purpose: a listener must not depend on a resolver at start-up, and "localhost" may name
 // both 127.0.0.1 and ::1.
 #include "config/address_format.hpp"
@@ -26,8 +26,10 @@ std::uint16_t parse_port(const std::string& text)
 
 ListenAddress parse_listen_address(const std::string& text)
 {
-    struct Scheme { const char* prefix; bool tls; bool proxy; };
-    static const Scheme schemes[] = {{"tls://", true, false}, {"proxy://", false, true}, {"proxy+tls://", true, true}};
+    struct Scheme { const char* prefix; bool tls; bool proxy; bool websocket; };
+    static const Scheme schemes[] = {{"tls://", true, false, false}, {"proxy://", false, true, false},
+                                     {"proxy+tls://", true, true, false}, {"ws://", false, false, true},
+                                     {"wss://", true, false, true}};
     for (const Scheme& scheme : schemes) {
         const std::string prefix = scheme.prefix;
         if (text.compare(0, prefix.size(), prefix) != 0) continue;
@@ -36,11 +38,12 @@ ListenAddress parse_listen_address(const std::string& text)
         ListenAddress address = parse_listen_address(text.substr(prefix.size()));
         address.tls = scheme.tls;
         address.proxy = scheme.proxy;
+        address.websocket = scheme.websocket;
         return address;
     }
     if (const auto scheme = text.find("://"); scheme != std::string::npos)
         throw std::invalid_argument("unknown scheme \"" + text.substr(0, scheme + 3) +
-                                    "\" (expected tls://, proxy://, proxy+tls:// or none)");
+                                    "\" (expected tls://, proxy://, proxy+tls://, ws://, wss:// or none)");
     if (!text.empty() && text.front() == '[') {
         const auto close = text.find(']');
         if (close == std::string::npos) throw std::invalid_argument("missing ']' after an IPv6 address");

@@ -21,6 +21,7 @@ enum class CloseReason : std::uint8_t {
     workload,           ///< the workload closed it (e.g. IRC QUIT, protocol error)
     tls_error,          ///< a TLS handshake or record failed (plain text or garbage on a TLS port)
     proxy_error,        ///< a proxy listener: an untrusted peer, or a malformed PROXY header
+    websocket_error,    ///< a ws:// or wss:// listener: a bad upgrade request or a bad frame
     count_
 };
 constexpr std::size_t close_reason_count = static_cast<std::size_t>(CloseReason::count_);

@@ -6,6 +6,7 @@
 #include "core/worker.hpp"
 #include "core/workload.hpp"
 #include "platform/platform.hpp"
+#include "websocket/upgrade_request.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -27,7 +28,7 @@ std::uint32_t first_receive_size(const EngineSettings::Receive& receive) {
 }  // namespace
 
 Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& remote,
-                       tls::Session session, bool proxy)
+                       tls::Session session, bool proxy, bool websocket)
     : worker_(worker),
       socket_(std::move(socket)),
       remote_(remote),
@@ -45,13 +46,22 @@ Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& r
       tls_drained_(false),
       tls_read_wants_write_(false),
       tls_write_wants_read_(false),
-      proxy_pending_(proxy) {
+      proxy_pending_(proxy),
+      websocket_(websocket),
+      ws_upgrading_(websocket),
+      ws_lines_(false),
+      ws_binary_(false),
+      ws_out_mid_(false),
+      ws_reply_started_(false),
+      ws_close_sent_(false) {
     // Only fails without memory; the session's first read then fails and closes it.
     if (tls_) tls_.attach(static_cast<int>(socket_.native_handle()));
 }
 
 Connection::~Connection() {
-    if (posted_buffer_) worker_.buffers().release(posted_buffer_, receive_size_);
+    // A WebSocket connection's only such buffer is its upgrade's (posted receives are off).
+    if (posted_buffer_)
+        worker_.buffers().release(posted_buffer_, websocket_ ? websocket::max_request : receive_size_);
 }
 
 std::size_t Connection::thread_index() const noexcept { return worker_.index(); }
@@ -75,6 +85,10 @@ void Connection::start(Admission admission) {
         start_proxy_header();
         return;
     }
+    if (ws_upgrading_) {  // likewise, once the upgrade is done
+        start_websocket_upgrade();
+        return;
+    }
     worker_.workload().on_open(*this);
     if (state_ != State::open) return;
     rearm_timer();
@@ -85,7 +99,9 @@ void Connection::reject(CloseReason rejection) {
     close_reason_ = rejection;
     // Over TLS the message would need a whole handshake first: a rejected client there
     // only sees the close.
-    const std::string message = tls_ ? std::string() : worker_.workload().rejection_message(rejection);
+    // Over WebSocket it would need the upgrade first: likewise.
+    const std::string message =
+        tls_ || websocket_ ? std::string() : worker_.workload().rejection_message(rejection);
     if (!message.empty()) send(std::string_view(message));
     close(rejection);
 }
@@ -110,7 +126,7 @@ void Connection::finish(CloseReason reason) {
     worker_.stats().count_close(reason);
     // The workload knows only the connections it opened (not one that closed before its
     // PROXY header).
-    if (admission_.admitted() && !proxy_pending_) worker_.workload().on_close(*this, reason);
+    if (admission_.admitted() && !proxy_pending_ && !ws_upgrading_) worker_.workload().on_close(*this, reason);
     // Its slot first: forget() may report the worker drained, and a stop that completes
     // must find every slot released.
     worker_.server().release(admission_, remote_);

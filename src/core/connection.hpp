@@ -13,6 +13,8 @@
 //   connection_close.cpp    the close and linger state machine, and the timeouts
 //   connection_stream.cpp   the byte stream: the socket itself, or a TLS session over it
 //   connection_proxy.cpp    the PROXY protocol header of a proxy listener, before all else
+//   connection_websocket.cpp the upgrade and the frames of a ws:// or wss:// listener
+//   connection_ws_send.cpp  the send queue framed at write time (one line, one message)
 //
 // Thread safety: every member function is "in loop" -- call it only on the connection's own
 // I/O thread (from a Workload callback, or after posting to executor()).
@@ -24,6 +26,7 @@
 #include "core/shared_buffer.hpp"
 #include "core/timer_wheel.hpp"
 #include "tls/session.hpp"
+#include "websocket/frame_codec.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/smart_ptr/intrusive_ptr.hpp>
@@ -36,6 +39,7 @@
 #include <string_view>
 
 namespace hiconn::proxy { struct HeaderResult; }
+namespace hiconn::websocket { struct Decoded; }
 
 namespace hiconn::core {
 
@@ -50,8 +54,9 @@ public:
 
     /// `session` is empty for plain TCP. `proxy`: a proxy listener's connection, whose
     /// PROXY header is read (and `remote` replaced) before the workload sees it.
+    /// `websocket`: a ws:// or wss:// listener's, upgraded before the workload sees it.
     Connection(Worker& worker, Socket socket, const boost::asio::ip::address& remote,
-               tls::Session session = {}, bool proxy = false);
+               tls::Session session = {}, bool proxy = false, bool websocket = false);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -89,8 +94,10 @@ public:
     /// Index of the I/O thread this connection lives on.
     std::size_t thread_index() const noexcept;
     bool is_open() const noexcept { return state_ == State::open; }
-    /// Over TLS (a tls:// listener).
+    /// Over TLS (a tls:// or wss:// listener).
     bool secure() const noexcept { return static_cast<bool>(tls_); }
+    /// Over WebSocket (a ws:// or wss:// listener).
+    bool websocket() const noexcept { return websocket_; }
     /// SHA-256 of the client's TLS certificate in hex; empty when it sent none.
     std::string tls_fingerprint() const { return tls_ ? tls_.peer_fingerprint() : std::string(); }
 
@@ -126,7 +133,7 @@ private:
     void on_readable(const boost::system::error_code& ec);
     void do_posted_receive();
     void on_posted_receive(const boost::system::error_code& ec, std::size_t bytes);
-    bool deliver(const char* data, std::size_t bytes);
+    bool deliver(char* data, std::size_t bytes);
     void read_failed(const boost::system::error_code& ec);
     void on_receive_slot();
     bool discard_input();
@@ -137,6 +144,9 @@ private:
     /// Writes what the socket takes now; returns the bytes written (0 on would-block or
     /// after a failure, which closes).
     std::size_t write_some_now(const char* data, std::size_t size);
+    /// send() without WebSocket message framing (the bytes as they are, or in line mode
+    /// the queue's lines, framed at write time).
+    void send_unframed(std::string_view bytes);
     void append(SharedBuffer buffer, std::size_t offset);
     void write_queue_now();
     void start_sending();
@@ -165,6 +175,30 @@ private:
     void on_proxy_readable();
     void on_proxy_header(const proxy::HeaderResult& header);
 
+    // connection_websocket.cpp
+    void start_websocket_upgrade();
+    void on_upgrade_readable();
+    /// Decodes frames in place and hands their payload to the workload.
+    void deliver_frames(char* data, std::size_t bytes);
+    void on_control_frame(const websocket::Decoded& piece);
+    void on_message_end(std::uint8_t opcode);
+    /// Sends a close frame with `code` and closes (websocket_error unless normal).
+    void close_websocket(std::uint16_t code);
+    /// A frame header + payload of this server's own (pong, close), never split by the
+    /// line framing: sent as a raw segment.
+    void send_control(std::uint8_t opcode, const char* payload, std::size_t size);
+    void send_raw(std::string_view bytes);
+    void release_upgrade_buffer();
+    /// The workload's bytes as a message fragment (echo: a reply in the pieces it came in).
+    void send_fragment(std::string_view bytes);
+    bool ws_framed() const noexcept { return websocket_ && !ws_upgrading_; }
+    bool ws_lines() const noexcept { return ws_framed() && ws_lines_; }
+
+    // connection_ws_send.cpp
+    /// Line mode: frames the queue's lines into a record and writes it; the state of a
+    /// partly written frame stays in ws_out_*.
+    void write_queue_frames();
+
     // connection_close.cpp
     void start_shutdown();
     void do_linger();
@@ -172,7 +206,8 @@ private:
     std::uint32_t next_deadline() const noexcept;
     void rearm_timer();
 
-    // Ordered for packing (an idle connection is mostly this object): 160 bytes on x86-64.
+    // Ordered for packing (an idle connection is mostly this object): 184 bytes on x86-64
+    // (160 before the WebSocket state).
     std::atomic<std::uint32_t> refs_{0};  // fits in WheelNode's tail padding
     Worker& worker_;
     Socket socket_;
@@ -207,6 +242,19 @@ private:
     bool tls_read_wants_write_ : 1;   // the TLS read waits for the socket to take its bytes
     bool tls_write_wants_read_ : 1;   // TLS writes wait for the handshake's next input
     bool proxy_pending_ : 1;          // a proxy listener's connection before its header
+    bool websocket_ : 1;              // a ws:// or wss:// listener's connection
+    bool ws_upgrading_ : 1;           // before the 101: the queue holds plain HTTP
+    bool ws_lines_ : 1;               // chat: a message is a line (the IRCv3 transport)
+    bool ws_binary_ : 1;              // binary.ircv3.net: lines go out as binary messages
+    bool ws_out_mid_ : 1;             // the front line's header is written, its payload under way
+    bool ws_reply_started_ : 1;       // echo: the reply to the message in progress has begun
+    bool ws_close_sent_ : 1;          // our close frame is queued or written
+
+    // WebSocket only (20 + 2 bytes): where the decoder stands in the client's frames (during
+    // the upgrade, ws_.remaining counts the request bytes received), and how much of the
+    // prefix of the frame at the send queue's front is written.
+    websocket::DecoderState ws_;
+    std::uint16_t ws_out_done_ = 0;
 };
 
 }  // namespace hiconn::core

@@ -39,6 +39,17 @@ void Connection::close(CloseReason reason) {
 
 void Connection::start_shutdown() {
     state_ = State::lingering;
+    // WebSocket: our close frame, then the FIN (best effort, as close_notify: the queue is
+    // empty here, so it goes straight to the stream).
+    if (ws_framed() && !ws_close_sent_) {
+        ws_close_sent_ = true;
+        char frame[4];
+        const std::size_t n = websocket::encode_header(frame, websocket::close, true, 2);
+        frame[n] = static_cast<char>(websocket::normal >> 8);
+        frame[n + 1] = static_cast<char>(websocket::normal & 0xFF);
+        error_code ignored;
+        write_stream(frame, n + 2, ignored);
+    }
     if (tls_) tls_.shutdown();  // close_notify, then the FIN
     error_code ec;
     socket_.shutdown(asio::socket_base::shutdown_send, ec);
@@ -102,7 +113,7 @@ void Connection::on_timeout(std::uint32_t now) {
     } else if (t.idle_s && now >= activity_tick_ + t.idle_s) {
         Stats::add(timeouts[static_cast<std::size_t>(TimeoutKind::idle)]);
         activity_tick_ = now;  // the workload may keep the connection (chat: PING first)
-        if (proxy_pending_)    // still waiting for its PROXY header: no workload to ask yet
+        if (proxy_pending_ || ws_upgrading_)  // before its header or upgrade: no workload to ask yet
             close(CloseReason::idle_timeout);
         else
             worker_.workload().on_idle(*this);

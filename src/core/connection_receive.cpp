@@ -35,7 +35,8 @@ void Connection::do_receive() {
         return;
     }
     // Posted receives hand the socket a buffer; a TLS session reads the socket itself.
-    if (worker_.settings().receive.strategy == ReceiveStrategy::posted && !tls_) {
+    // WebSocket decodes in the drain's pooled buffer: zero-byte waits only.
+    if (worker_.settings().receive.strategy == ReceiveStrategy::posted && !tls_ && !websocket_) {
         if (!has_receive_slot_ && !waiting_receive_slot_) {
             auto& limiter = worker_.server().receive_limiter();
             if (limiter.try_acquire()) {
@@ -95,6 +96,10 @@ void Connection::on_readable(const error_code& ec) {
     }
     if (proxy_pending_) {
         on_proxy_readable();
+        return;
+    }
+    if (ws_upgrading_) {
+        on_upgrade_readable();
         return;
     }
     const auto& receive = worker_.settings().receive;
@@ -183,11 +188,14 @@ void Connection::on_posted_receive(const error_code& ec, std::size_t bytes) {
     do_receive();
 }
 
-bool Connection::deliver(const char* data, std::size_t bytes) {
+bool Connection::deliver(char* data, std::size_t bytes) {
     got_data_ = true;
     activity_tick_ = worker_.wheel().now();
     worker_.shard().add_in(bytes);
-    worker_.workload().on_data(*this, std::string_view(data, bytes));
+    if (websocket_)
+        deliver_frames(data, bytes);
+    else
+        worker_.workload().on_data(*this, std::string_view(data, bytes));
     return reading();
 }
 

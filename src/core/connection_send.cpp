@@ -31,6 +31,7 @@ struct BufferRange {
 
 std::size_t Connection::write_some_now(const char* data, std::size_t size) {
     if (!queue_.empty() || send_pending_ || waiting_send_slot_) return 0;  // keep the order
+    if (ws_lines()) return 0;  // framed at write time, from the queue
     std::size_t written = 0;
     do {  // once on TCP; record by record on TLS
         error_code ec;
@@ -46,29 +47,51 @@ std::size_t Connection::write_some_now(const char* data, std::size_t size) {
 }
 
 void Connection::send(std::string_view bytes) {
+    if (ws_framed() && !ws_lines_) {  // echo over WebSocket: a fragment of the reply
+        send_fragment(bytes);
+        return;
+    }
+    send_raw(bytes);
+}
+
+void Connection::send_unframed(std::string_view bytes) {
     if (state_ != State::open || bytes.empty()) return;
     bytes.remove_prefix(write_some_now(bytes.data(), bytes.size()));
     if (bytes.empty() || state_ != State::open) return;
     append(make_shared_buffer(std::string(bytes)), 0);
+    if (ws_lines()) write_queue_frames();
     start_sending();
 }
 
 void Connection::send(SharedBuffer buffer) {
     if (state_ != State::open || !buffer || buffer->empty()) return;
+    if (ws_framed() && !ws_lines_) {
+        send_fragment(*buffer);
+        return;
+    }
     const std::size_t written = write_some_now(buffer->data(), buffer->size());
     if (written == buffer->size() || state_ != State::open) return;
     append(std::move(buffer), written);
+    if (ws_lines()) write_queue_frames();
     start_sending();
 }
 
 void Connection::enqueue(SharedBuffer buffer) {
     if (state_ != State::open || !buffer || buffer->empty()) return;
+    if (ws_framed() && !ws_lines_) {
+        send_fragment(*buffer);
+        return;
+    }
     append(std::move(buffer), 0);
     schedule_flush();
 }
 
 void Connection::enqueue(std::string_view bytes) {
     if (state_ != State::open || bytes.empty()) return;
+    if (ws_framed() && !ws_lines_) {
+        send_fragment(bytes);
+        return;
+    }
     append(make_shared_buffer(std::string(bytes)), 0);
     schedule_flush();
 }
@@ -107,6 +130,10 @@ void Connection::flush() {
 }
 
 void Connection::write_queue_now() {
+    if (ws_lines()) {
+        write_queue_frames();
+        return;
+    }
     if (tls_) {
         write_queue_records();
         return;
@@ -150,7 +177,9 @@ void Connection::on_send_slot() {
 }
 
 void Connection::do_posted_send() {
-    if (tls_) {  // the session writes the socket itself: wait for room, then write
+    // The session writes the socket itself, and line framing copies into a record: wait
+    // for room, then write.
+    if (tls_ || ws_lines()) {
         send_pending_ = true;
         Stats::add(worker_.stats().posted_sends, 1);
         socket_.async_wait(asio::socket_base::wait_write,

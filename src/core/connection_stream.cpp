@@ -98,7 +98,7 @@ void Connection::on_tls_writable(const error_code& ec) {
         fail(ec, "send");
         return;
     }
-    write_queue_records();
+    write_queue_now();  // records, frames, or both
     if (!queue_.empty()) start_sending();
 }
 

@@ -8,7 +8,10 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace hiconn::tls { class Context; }
@@ -25,8 +28,11 @@ struct EngineSettings {
         bool tls = false;  ///< a tls:// listener: its connections run over a tls::Session
         /// A proxy:// or proxy+tls:// listener: a PROXY protocol header comes first.
         bool proxy = false;
-        /// "", "tls://", "proxy://" or "proxy+tls://": the config's spelling.
+        /// A ws:// or wss:// listener (wss: tls too): an HTTP upgrade, then WebSocket frames.
+        bool websocket = false;
+        /// "", "tls://", "proxy://", "proxy+tls://", "ws://" or "wss://": the config's spelling.
         const char* scheme() const noexcept {
+            if (websocket) return tls ? "wss://" : "ws://";
             return proxy ? (tls ? "proxy+tls://" : "proxy://") : (tls ? "tls://" : "");
         }
     };
@@ -36,6 +42,19 @@ struct EngineSettings {
     std::shared_ptr<const tls::Context> tls;
     /// proxy_protocol.trusted: the peers whose PROXY header a proxy listener reads.
     std::vector<proxy::Network> proxy_trusted;
+
+    /// The ws:// and wss:// listeners.
+    struct WebSocket {
+        /// websocket.allowed_origins; empty = any.
+        std::vector<std::string> allowed_origins;
+        std::uint32_t max_message_bytes = 65536;
+        /// The workload speaks lines (chat, the IRCv3 transport): every message is a line,
+        /// every line sent is a message. Otherwise (echo) messages are passed through.
+        bool lines = false;
+        /// GET without an upgrade: the whole HTTP response for a target, "" = 404. Empty
+        /// function = no page (echo, chat.web_client false).
+        std::function<std::string(std::string_view target)> page;
+    } websocket;
 
     struct Accept {
         std::uint32_t low_watermark;

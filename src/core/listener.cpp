@@ -29,7 +29,8 @@ Listener::Listener(Server& server, asio::io_context& io, const EngineSettings::L
       backoff_timer_(io),
       watermark_(server.settings()->accept.low_watermark, server.settings()->accept.high_watermark),
       tls_(listen.tls),
-      proxy_(listen.proxy) {}
+      proxy_(listen.proxy),
+      websocket_(listen.websocket) {}
 
 void Listener::open() {
     try {
@@ -140,7 +141,8 @@ void Listener::on_accept(const error_code& ec, Connection::Socket socket, std::s
     const Admission admission = budget.admit(remote.address(), reservation, /*count_per_ip=*/!proxy_);
     Worker& worker = server_.worker(target);
     ConnectionPtr connection(
-        new Connection(worker, std::move(socket), remote.address(), std::move(session), proxy_));
+        new Connection(worker, std::move(socket), remote.address(), std::move(session), proxy_,
+                       websocket_));
     asio::post(worker.io(), [&worker, connection = std::move(connection), admission]() mutable {
         worker.adopt(std::move(connection), admission);
     });

@@ -43,6 +43,7 @@ public:
     boost::asio::ip::tcp::endpoint local_endpoint() const { return bound_; }
     bool tls() const noexcept { return tls_; }
     bool proxy() const noexcept { return proxy_; }
+    bool websocket() const noexcept { return websocket_; }
 
 private:
     void open_socket();
@@ -69,6 +70,7 @@ private:
     std::uint64_t accepts_since_tick_ = 0;
     const bool tls_;
     const bool proxy_;
+    const bool websocket_;
     bool operator_paused_ = false;
     bool stopped_ = false;
     std::atomic<bool> limit_paused_{false};

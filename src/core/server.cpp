@@ -103,7 +103,7 @@ std::vector<tcp::endpoint> Server::local_endpoints() const {
 
 std::vector<EngineSettings::Listen> Server::local_listeners() const {
     std::vector<EngineSettings::Listen> listeners;
-    for (const auto& listener : listeners_) listeners.push_back({listener->local_endpoint(), listener->tls(), listener->proxy()});
+    for (const auto& listener : listeners_) listeners.push_back({listener->local_endpoint(), listener->tls(), listener->proxy(), listener->websocket()});
     return listeners;
 }
 

@@ -171,7 +171,7 @@ class Server:
 
     @property
     def schemes(self):
-        """The scheme of each of `ports`: "tls" for a TLS listener, "" for plain TCP."""
+        """The scheme of each of `ports`: "tls", "ws", "wss", "proxy", ... or "" for plain TCP."""
         self.ports  # noqa: B018 (reads the start-up line)
         return self._schemes
 

@@ -102,7 +102,6 @@ enum class Numeric : int {
     ERR_BANNEDFROMCHAN = 474,    ///< "<channel> :Cannot join channel (+b)"
     ERR_BADCHANNELKEY = 475,     ///< "<channel> :Cannot join channel (+k)"
     ERR_BANLISTFULL = 478,       ///< "<channel> <char> :Channel list is full"
-    ERR_NOPRIVILEGES = 481,      ///< ":Permission Denied- You're not an IRC operator"
     ERR_CHANOPRIVSNEEDED = 482,  ///< "<channel> :You're not channel operator"
     ERR_UMODEUNKNOWNFLAG = 501,  ///< ":Unknown MODE flag"
     ERR_USERSDONTMATCH = 502,    ///< ":Cannot change mode for other users"

@@ -2,6 +2,7 @@
 // matching clients, 465 at registration; and the admin endpoint's /chat/ routes.
 #include "chat_harness.hpp"
 
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/chat_admin.hpp"
 
 #include <nlohmann/json.hpp>
@@ -43,7 +44,7 @@ TEST_CASE("moderation: KLINE and UNKLINE need an IRC operator (481)", "[chat][ba
 TEST_CASE("moderation: a KLINE disconnects matching clients; their peers see the QUIT", "[chat][bans]") {
     Harness h;
     auto& op = h.user("oper");
-    op.client->state.caps |= mode_oper;  // as a successful OPER does
+    op.client->state.caps |= chat::mode_oper;  // as a successful OPER does
     auto& evil = h.user("EvilBot");
     auto& friend_ = h.user("friend");
     h.exchange(evil, "JOIN #c\r\n");

@@ -118,7 +118,8 @@ TEST_CASE("bad enumeration values are errors", "[config][errors]")
 TEST_CASE("bad addresses are errors at their index", "[config][errors]")
 {
     check_error(R"({"listen": ["127.0.0.1:7000", "localhost:7000"]})", "listen[1]",
-                "expected \"ADDR:PORT\", \"tls://ADDR:PORT\", \"proxy://ADDR:PORT\" or \"proxy+tls://ADDR:PORT\" "
+                "expected \"ADDR:PORT\", \"tls://ADDR:PORT\", \"proxy://ADDR:PORT\", \"proxy+tls://ADDR:PORT\", "
+                "\"ws://ADDR:PORT\" or \"wss://ADDR:PORT\" "
                 "(numeric IPv4, [IPv6] or *; port 0..65535), got \"localhost:7000\": "
                 "\"localhost\" is not a numeric IPv4 address");
     check_error(R"({"listen": ["127.0.0.1"]})", "listen[0]", "missing \":PORT\"");

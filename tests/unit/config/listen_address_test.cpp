@@ -139,14 +139,29 @@ TEST_CASE("a tls:// listener is the same address with TLS on top", "[config][lis
     CHECK_FALSE(parse_listen_address("127.0.0.1:6667").tls);
 
     const std::regex pattern(detail::listen_address_pattern(), std::regex::ECMAScript);
-    for (const char* text : {"tls://tls://1.2.3.4:1", "ws://1.2.3.4:1", "TLS://1.2.3.4:1", "tls:/1.2.3.4:1",
+    for (const char* text : {"tls://tls://1.2.3.4:1", "http://1.2.3.4:1", "ws://wss://1.2.3.4:1", "TLS://1.2.3.4:1", "tls:/1.2.3.4:1",
                              "tls://", "tls://localhost:6697"}) {
         INFO(text);
         CHECK_THROWS_AS(parse_listen_address(text), std::invalid_argument);
         CHECK_FALSE(std::regex_match(std::string(text), pattern));
     }
     CHECK(std::regex_match(std::string("tls://[::1]:6697"), pattern));
-    CHECK_THROWS_WITH(parse_listen_address("ws://1.2.3.4:1"), Catch::Contains("unknown scheme \"ws://\""));
+    CHECK_THROWS_WITH(parse_listen_address("http://1.2.3.4:1"), Catch::Contains("unknown scheme \"http://\""));
+}
+
+TEST_CASE("ws:// and wss:// listeners are WebSocket, wss:// over TLS", "[config][listen]")
+{
+    auto a = parse_listen_address("ws://127.0.0.1:8080");
+    CHECK(a.websocket);
+    CHECK_FALSE(a.tls);
+    CHECK(a.port == 8080);
+    a = parse_listen_address("wss://[::1]:8443");
+    CHECK(a.websocket);
+    CHECK(a.tls);
+    CHECK(a.host == "::1");
+    CHECK_FALSE(parse_listen_address("tls://127.0.0.1:1").websocket);
+    const std::regex pattern(detail::listen_address_pattern(), std::regex::ECMAScript);
+    CHECK(std::regex_match(std::string("wss://*:443"), pattern));
 }
 
 TEST_CASE("a tls:// listener needs the tls section; Redis takes no tls://", "[config][listen][tls]")
