@@ -1,15 +1,10 @@
 #include "app/chat_page.hpp"
 
+#include "app/embedded_file.hpp"
 #include "app/status_assets.hpp"
 
 namespace hiconn::app {
 namespace {
-
-struct EmbeddedFile {
-    const char* name;
-    const unsigned char* bytes;
-    std::size_t size;
-};
 
 #include "app/chat_assets.inc"  // generated: embedded_files[]
 

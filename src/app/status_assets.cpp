@@ -1,15 +1,11 @@
 #include "app/status_assets.hpp"
 
+#include "app/embedded_file.hpp"
+
 #include <cstring>
 
 namespace hiconn::app {
 namespace {
-
-struct EmbeddedFile {
-    const char* name;
-    const unsigned char* bytes;
-    std::size_t size;
-};
 
 #include "app/status_assets.inc"  // generated: embedded_files[]
 

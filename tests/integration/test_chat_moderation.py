@@ -259,16 +259,8 @@ def test_echo_has_no_chat_routes():
 
 # ----------------------------------------------------------------------------- federation
 
-@pytest.fixture(scope="module")
-def two():
-    """Redis and two nodes; the bans live in Redis (hash hiconn:bans)."""
-    from federation_helpers import Network
-    net = Network(2)
-    try:
-        net.start()
-        yield net
-    finally:
-        net.close()
+# The bans live in Redis (hash hiconn:bans) here.
+from federation_helpers import two_nodes  # noqa: E402,F401 (a fixture: Redis and two nodes)
 
 
 def ban_masks(port):
@@ -277,10 +269,10 @@ def ban_masks(port):
     return sorted(b["mask"] for b in body["bans"])
 
 
-def test_federated_kill_of_a_user_on_the_other_node(two):
+def test_federated_kill_of_a_user_on_the_other_node(two_nodes):
     from federation_helpers import CROSS
-    a, b = two.nodes
-    target = two.client(1, "farkill")
+    a, b = two_nodes.nodes
+    target = two_nodes.client(1, "farkill")
     wait_until(lambda: any(c["nick"] == "farkill" and c["node"] == b.name
                            for c in call(a.http_port, "GET", "/chat/clients")[1]["clients"]),
                timeout=CROSS, what="node A to list node B's user")
@@ -291,11 +283,11 @@ def test_federated_kill_of_a_user_on_the_other_node(two):
                timeout=CROSS, what="the killed user to leave node A's list")
 
 
-def test_federated_ban_applies_on_every_node_and_survives_restarting_both(two):
+def test_federated_ban_applies_on_every_node_and_survives_restarting_both(two_nodes):
     from federation_helpers import CROSS
-    a, b = two.nodes
-    victim = two.client(1, "fedvictim")
-    watcher = two.client(0, "fedwatch")
+    a, b = two_nodes.nodes
+    victim = two_nodes.client(1, "fedvictim")
+    watcher = two_nodes.client(0, "fedwatch")
     victim.command("JOIN #fedban")
     watcher.command("JOIN #fedban")
     wait_until(lambda: any(c["nick"] == "fedvictim" for c in call(a.http_port, "GET", "/chat/clients")[1]["clients"]),
@@ -306,15 +298,15 @@ def test_federated_ban_applies_on_every_node_and_survives_restarting_both(two):
     assert lines[-1] == "ERROR :Closing Link: 127.0.0.1 (K-Lined: network-wide)", lines
     watcher.wait_for(":fedvictim!~fedvictim@127.0.0.1 QUIT :K-Lined: network-wide")
     wait_until(lambda: ban_masks(b.http_port) == ["fedvictim*!*@*"], timeout=CROSS, what="node B to list the ban")
-    assert two.redis.call("HEXISTS", KEY_BANS, "fedvictim*!*@*") == 1
+    assert two_nodes.redis.call("HEXISTS", KEY_BANS, "fedvictim*!*@*") == 1
     refused_with_465(b.port, "fedvictim2")
 
-    for node in two.nodes:
+    for node in two_nodes.nodes:
         node.stop()
-    for node in two.nodes:
+    for node in two_nodes.nodes:
         node.start()
-    two.wait_formed()
-    for node in two.nodes:
+    two_nodes.wait_formed()
+    for node in two_nodes.nodes:
         wait_until(lambda: ban_masks(node.http_port) == ["fedvictim*!*@*"], timeout=CROSS,
                    what=f"{node.name} to read the ban from Redis")
     refused_with_465(a.port, "fedvictim3")
@@ -323,7 +315,7 @@ def test_federated_ban_applies_on_every_node_and_survives_restarting_both(two):
     # Lifted on B: gone from Redis and from A.
     assert call(b.http_port, "DELETE", "/chat/ban", {"mask": "fedvictim*"})[0] == 200
     wait_until(lambda: ban_masks(a.http_port) == [], timeout=CROSS, what="node A to drop the ban")
-    assert two.redis.call("HEXISTS", KEY_BANS, "fedvictim*!*@*") == 0
+    assert two_nodes.redis.call("HEXISTS", KEY_BANS, "fedvictim*!*@*") == 0
     registered(a.port, "fedvictim5").close()
 
 

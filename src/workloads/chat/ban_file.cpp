@@ -1,11 +1,13 @@
 #include "workloads/chat/ban_file.hpp"
 
+#include "platform/private_file.hpp"
+
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 
 namespace hiconn::chat {
@@ -33,20 +35,13 @@ void load_ban_file(const std::string& path, BanList& bans) {
 }
 
 void save_ban_file(const std::string& path, const nlohmann::json& document) {
-    const std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-        out.flush();
-        if (!out) throw BanFileError("bans file " + temporary + ": cannot be written: " + std::strerror(errno));
-    }
-    // std::filesystem::rename replaces an existing target on POSIX and on Windows alike
-    // (std::rename does not on Windows).
-    std::error_code ec;
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) {
-        std::remove(temporary.c_str());
-        throw BanFileError("bans file " + path + ": cannot be replaced: " + ec.message());
+    // Through a temporary file and a rename (platform::write_private_file, as the accounts
+    // file): a crash mid-write leaves the old list, never half a new one.
+    try {
+        platform::write_private_file(
+            path, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n');
+    } catch (const std::runtime_error& e) {
+        throw BanFileError(std::string("bans file: ") + e.what());
     }
 }
 

@@ -1,7 +1,7 @@
 // Server bans and kills across the network. A ban lives in the Redis hash P"bans" (mask key
 // -> the ban's JSON, Ban::to_json) so that it outlives every node, and travels as a "kline"
 // event so that every node applies it at once; "unkline" lifts one. A node reads the hash
-// whenever its link comes up (start, and after an outage). A "kill" event names a user by
+// whenever its link comes up (start, and after an outage). An "admin_kill" event names a user by
 // its node and id; only that node acts on it. Everything from Redis is validated.
 #include "workloads/chat/federated/federated_network.hpp"
 
@@ -45,7 +45,7 @@ void FederatedNetwork::ban_removed(const BanMask& mask) {
 void FederatedNetwork::kill(const Client& target, std::string_view reason) {
     const std::string* node = target.node();
     if (node == nullptr) return;
-    link_.publish("kill", Json{{"to", *node}, {"id", target.state.id}, {"x", reason}});
+    link_.publish("admin_kill", Json{{"to", *node}, {"id", target.state.id}, {"x", reason}});
 }
 
 bool FederatedNetwork::apply_moderation(ServerState& state, const federation::Envelope& event) {
@@ -70,7 +70,8 @@ bool FederatedNetwork::apply_moderation(ServerState& state, const federation::En
         if (state.bans.remove(*mask)) ++state.bans_version;  // absent: it expired here already
         return true;
     }
-    // "kill": for one of this node's users; the others only check that it fits.
+    // "admin_kill": for one of this node's users; the others only check that it fits. (An
+    // operator's KILL is a "kill" from that user: remote_operator_events.cpp.)
     const std::string* to = ef::word(body, "to");
     const auto id = ef::number(body, "id");
     const std::string* reason = ef::text(body, "x");

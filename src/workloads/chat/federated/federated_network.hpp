@@ -95,7 +95,7 @@ private:
     bool apply_operator_event(ServerState& state, Outbox& out, Client& who, const std::string& type,
                               const Json& body);
     void drop_node(ServerState& state, Outbox& out, const std::string& node, const std::string& reason);
-    /// "kline", "unkline", "kill" (federated_bans.cpp); false for one that does not fit.
+    /// "kline", "unkline", "admin_kill" (federated_bans.cpp); false for one that does not fit.
     bool apply_moderation(ServerState& state, const federation::Envelope& event);
     /// Replaces the bans with the network's (Redis), at link-up; disconnects who they match.
     void load_bans();

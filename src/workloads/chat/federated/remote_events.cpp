@@ -156,7 +156,7 @@ bool FederatedNetwork::apply(ServerState& state, Outbox& out, const federation::
     const std::string& type = event.type;
     if (type == "user") return apply_user(state, out, event.node, body);
     if (type == federation::state_type) return apply_state(state, out, event.node, body);
-    if (type == "kline" || type == "unkline" || type == "kill") return apply_moderation(state, event);
+    if (type == "kline" || type == "unkline" || type == "admin_kill") return apply_moderation(state, event);
     Client* who = find_remote(state, event.node, body);
     if (who == nullptr) return false;
     auto channel_of = [&]() -> Channel* {

@@ -111,9 +111,9 @@ TEST_CASE("federated bans: moderation events that do not fit are refused",
     CHECK_FALSE(other.send(net[0], "kline", Json{{"ban", Json{{"mask", "a", "reason", "r"}}}}));
     CHECK_FALSE(other.send(net[0], "unkline", Json{{"mask", 5}}));
     CHECK_FALSE(other.send(net[0], "unkline", Json{{"mask", "*!*@*"}}));
-    CHECK_FALSE(other.send(net[0], "kill", Json{{"to", "irc.a.test"}, {"id", "x"}, {"x", "r"}}));
-    CHECK_FALSE(other.send(net[0], "kill", Json{{"to", "irc.a.test"}, {"id", 1}, {"x", "a\r\nb"}}));
-    CHECK(other.send(net[0], "kill", Json{{"to", "irc.a.test"}, {"id", 999}, {"x", "nobody"}}));
+    CHECK_FALSE(other.send(net[0], "admin_kill", Json{{"to", "irc.a.test"}, {"id", "x"}, {"x", "r"}}));
+    CHECK_FALSE(other.send(net[0], "admin_kill", Json{{"to", "irc.a.test"}, {"id", 1}, {"x", "a\r\nb"}}));
+    CHECK(other.send(net[0], "admin_kill", Json{{"to", "irc.a.test"}, {"id", 999}, {"x", "nobody"}}));
     CHECK(net[0].h.server.bans().empty());
     Ban ok;
     ok.mask = *BanMask::parse("zz*");
