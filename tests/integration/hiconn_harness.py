@@ -22,6 +22,11 @@ SOURCE_DIR = os.environ.get("HICONN_SOURCE_DIR", os.path.join(os.path.dirname(__
 UNDER_WINE = bool(PREFIX)
 
 
+def shown_path(path):
+    """`path` as the server prints it: hiconn.exe under Wine shows \\tmp\\... for /tmp/..."""
+    return path.replace("/", "\\") if UNDER_WINE else path
+
+
 def raise_nofile(wanted=19000):
     """Lets the test process itself hold many sockets (hard limit here: 20,000)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

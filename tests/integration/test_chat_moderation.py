@@ -8,7 +8,7 @@ import os
 import pytest
 
 from chat_helpers import Client, chat_server, numeric, registered
-from hiconn_harness import wait_until
+from hiconn_harness import shown_path, wait_until
 from ops_helpers import admin_port, admin_server, request
 
 
@@ -231,7 +231,7 @@ def test_bans_survive_a_restart_in_the_bans_file():
         assert status == 200
         assert sorted(b["mask"] for b in body["bans"]) == ["192.0.2.0/24", "keepme*!*@*"]
         assert [b["reason"] for b in body["bans"] if b["mask"] == "keepme*!*@*"] == ["persist"]
-        assert "chat: 2 server bans from " + bans_file in s.log()
+        assert "chat: 2 server bans from " + shown_path(bans_file) in s.log()
         lines = refused_with_465(s.port, "keepme2")
         assert lines[-1] == "ERROR :Closing Link: 127.0.0.1 (K-Lined: persist)"
 
@@ -245,7 +245,7 @@ def test_a_corrupt_bans_file_refuses_the_start_naming_the_file():
     try:
         s.start(wait=False)
         assert s.wait_exit() == 2
-        assert "chat.bans_file" in s.log() and bans_file + " is corrupt" in s.log(), s.log()
+        assert "chat.bans_file" in s.log() and shown_path(bans_file) + " is corrupt" in s.log(), s.log()
     finally:
         s.__exit__(None, None, None)
 

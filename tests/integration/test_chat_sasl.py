@@ -14,7 +14,7 @@ import tempfile
 import pytest
 
 from chat_helpers import SERVER, Client, Irssi, chat_server, count, numeric
-from hiconn_harness import BIN, PREFIX, wait_until
+from hiconn_harness import BIN, PREFIX, UNDER_WINE, wait_until
 
 
 def run_cli(*args, stdin=""):
@@ -89,7 +89,8 @@ def test_account_add_passwd_del_edit_the_file_atomically_and_owner_only():
         path = os.path.join(tmp, "accounts.txt")
         r = add_account(path, "Alice", "pw1")
         assert "added account 'Alice'" in r.stdout
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        if not UNDER_WINE:  # Windows: the file gets its folder's ACL (no POSIX mode to check)
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
         text = open(path).read()
         assert "Alice $pbkdf2-sha256$i=" in text and "pw1" not in text
         assert run_cli("account", "add", "alice", "--accounts", path, stdin="x\n").returncode == 2  # exists
@@ -227,6 +228,7 @@ def test_sasl_required_refuses_anonymous_registration():
         logged_in(server.port, "al", "alice", "wonderland")
 
 
+@pytest.mark.skipif(UNDER_WINE, reason="SIGHUP is POSIX; hiconn.exe's reload is the service control")
 def test_accounts_file_is_reloaded_on_sighup():
     with sasl_server({"alice": "wonderland"}) as server:
         c = begin(server.port, "late")
