@@ -9,7 +9,7 @@ BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libboost-program-opti
                 nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev libsystemd-dev libhiredis-dev libssl-dev)
 TEST_PACKAGES=(python3 python3-pytest python3-jsonschema python3-irc python3-prometheus-client
                tmux irssi iproute2 procps dpkg-dev file redis-server clang libfuzzer-14-dev openssl
-               chromium haproxy)
+               chromium haproxy weechat-headless)
 BENCH_PACKAGES=(libboost1.81-doc ngircd inspircd gcc)
 # Packages that come with a system service, which must not start on install: the tests start
 # their own redis-server (and haproxy) on an ephemeral port and depend on no system one; a system ngircd or

@@ -46,7 +46,7 @@ fail() {
 # Configure needs perl); redis-server: a Linux one for the tests under Wine.
 PACKAGES=(g++-mingw-w64-x86-64-posix wine64 libboost1.81-dev libboost-program-options1.81-dev
           nlohmann-json3-dev catch2 libspdlog-dev libhiredis-dev libssl-dev dpkg-dev perl make
-          python3-pytest python3-irc tmux irssi iproute2 procps redis-server)
+          python3-pytest python3-irc tmux irssi weechat-headless iproute2 procps redis-server)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -341,3 +341,51 @@ def test_irssi_logs_in_with_sasl_plain():
                 raise AssertionError("irssi did not log in:\n" + irssi.screen_and_log()[-3000:] +
                                      "\n---- server ----\n" + server.log()[-3000:])
             assert "logged in as account 'irsacct'" in server.log()
+
+
+def test_weechat_negotiates_capabilities_and_logs_in_with_sasl_plain():
+    # WeeChat 3.8 headless (Debian's weechat-headless, scripts/setup.sh): no terminal needed.
+    assert shutil.which("weechat-headless"), "weechat-headless is missing (scripts/setup.sh installs it)"
+    with sasl_server({"wcacct": "wc-pass"}) as server, \
+            tempfile.TemporaryDirectory(prefix="hiconn-weechat-") as home:
+        commands = ";".join([
+            "/set logger.file.flush_delay 0",
+            f"/server add hiconn 127.0.0.1/{server.port}",
+            "/set irc.server.hiconn.tls off",
+            "/set irc.server.hiconn.capabilities *",
+            "/set irc.server.hiconn.nicks wcsasl",
+            "/set irc.server.hiconn.username wcsasl",
+            "/set irc.server.hiconn.sasl_mechanism plain",
+            "/set irc.server.hiconn.sasl_username wcacct",
+            "/set irc.server.hiconn.sasl_password wc-pass",
+            "/connect hiconn",
+        ])
+        weechat = subprocess.Popen(["weechat-headless", "--dir", home, "--run-command", commands],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            obs = Client(server.port)
+            obs.register("obs")
+
+            def logged_in_330():
+                return any(numeric(l) == 330 and "wcacct" in l for l in obs.command("WHOIS wcsasl"))
+            wait_until(logged_in_330, timeout=30, interval=0.3, what="WeeChat's SASL login (WHOIS 330)")
+            assert "logged in as account 'wcacct'" in server.log()
+            # It asked for every capability ("*"); its server buffer's log says what it got.
+            log_path = os.path.join(home, "logs", "irc.server.hiconn.weechatlog")
+
+            def enabled_caps():
+                if not os.path.exists(log_path):
+                    return ""
+                with open(log_path, errors="replace") as f:
+                    return "\n".join(l for l in f if "capability" in l and "enabled" in l)
+            wait_until(lambda: "server-time" in enabled_caps(), timeout=15, what="WeeChat's enabled caps")
+            for cap in ("sasl", "message-tags", "account-notify", "extended-join", "away-notify", "multi-prefix"):
+                assert cap in enabled_caps(), enabled_caps()
+        finally:
+            weechat.terminate()
+            try:
+                weechat.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                weechat.kill()
+                weechat.wait()
