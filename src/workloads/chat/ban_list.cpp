@@ -1,51 +1,16 @@
 #include "workloads/chat/ban_list.hpp"
 
+#include "proxy/network.hpp"
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/client.hpp"
 #include "workloads/chat/mask.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <limits>
 
 namespace hiconn::chat {
 
-namespace asio = boost::asio;
-
 namespace {
-
-asio::ip::address unmapped(const asio::ip::address& a) {
-    if (a.is_v6() && a.to_v6().is_v4_mapped())
-        return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-    return a;
-}
-
-std::optional<asio::ip::address> parse_address(std::string_view text) {
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(std::string(text), ec);
-    if (ec) return std::nullopt;
-    return unmapped(address);
-}
-
-template <typename Bytes>
-void clear_host_bits(Bytes& bytes, unsigned prefix) {
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        const unsigned keep = prefix >= 8 ? 8 : prefix;
-        bytes[i] &= static_cast<unsigned char>(keep == 0 ? 0 : 0xFFu << (8 - keep));
-        prefix -= keep;
-    }
-}
-
-template <typename Bytes>
-bool same_prefix(const Bytes& a, const Bytes& b, unsigned prefix) {
-    for (std::size_t i = 0; i < a.size() && prefix > 0; ++i) {
-        const unsigned bits = std::min(prefix, 8u);
-        const auto m = static_cast<unsigned char>(0xFFu << (8 - bits));
-        if ((a[i] & m) != (b[i] & m)) return false;
-        prefix -= bits;
-    }
-    return true;
-}
 
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -63,7 +28,7 @@ BanTarget BanTarget::of(const Client& client) {
     t.nick = client.state.nick;
     t.user = client.state.user;
     t.host = client.host();
-    t.ip = parse_address(client.host());  // the host is the peer's address ("0::1" parses too)
+    t.ip = proxy::parse_address(client.host());  // the host is the peer's address ("0::1" parses too)
     return t;
 }
 
@@ -80,29 +45,15 @@ std::optional<BanMask> BanMask::parse(std::string_view text, std::string* error)
 
     BanMask mask;
     const std::size_t slash = text.find('/');
-    if (auto address = parse_address(text.substr(0, slash))) {
-        const unsigned bits = address->is_v4() ? 32 : 128;
-        unsigned prefix = bits;
-        if (slash != std::string_view::npos) {
-            const std::string_view digits = text.substr(slash + 1);
-            if (!all_digits(digits) || digits.size() > 3 || std::stoul(std::string(digits)) > bits)
-                return refuse("the network prefix must be 1.." + std::to_string(bits));
-            prefix = static_cast<unsigned>(std::stoul(std::string(digits)));
-            if (prefix == 0) return refuse("a /0 network bans everyone");
-        }
-        if (address->is_v4()) {
-            auto bytes = address->to_v4().to_bytes();
-            clear_host_bits(bytes, prefix);
-            mask.address_ = asio::ip::address_v4(bytes);
-        } else {
-            auto bytes = address->to_v6().to_bytes();
-            clear_host_bits(bytes, prefix);
-            mask.address_ = asio::ip::address_v6(bytes);
-        }
-        mask.prefix_ = prefix;
-        mask.kind_ = prefix == bits ? Kind::address : Kind::network;
-        mask.text_ = mask.address_.to_string();
-        if (mask.kind_ == Kind::network) mask.text_ += '/' + std::to_string(prefix);
+    // Addresses and networks as proxy_protocol.trusted reads them (strict on every platform).
+    if (proxy::parse_address(text.substr(0, slash))) {
+        const auto network = proxy::parse_network(text);
+        if (!network) return refuse("'" + std::string(text) + "' is not ADDRESS/PREFIX (prefix 1..32 for IPv4, 1..128 for IPv6)");
+        if (network->prefix == 0) return refuse("a /0 network bans everyone");
+        mask.network_ = *network;
+        const bool one_address = network->prefix == (network->base.is_v4() ? 32 : 128);
+        mask.kind_ = one_address ? Kind::address : Kind::network;
+        mask.text_ = one_address ? network->base.to_string() : proxy::to_string(*network);
         mask.key_ = mask.text_;
         return mask;
     }
@@ -119,12 +70,7 @@ std::optional<BanMask> BanMask::parse(std::string_view text, std::string* error)
 }
 
 bool BanMask::matches(const BanTarget& target) const {
-    if (kind_ != Kind::user_mask) {
-        if (!target.ip || target.ip->is_v4() != address_.is_v4()) return false;
-        return target.ip->is_v4()
-            ? same_prefix(target.ip->to_v4().to_bytes(), address_.to_v4().to_bytes(), prefix_)
-            : same_prefix(target.ip->to_v6().to_bytes(), address_.to_v6().to_bytes(), prefix_);
-    }
+    if (kind_ != Kind::user_mask) return target.ip && network_.contains(*target.ip);
     auto identity = [&](std::string_view host) {
         std::string s;
         s.reserve(target.nick.size() + target.user.size() + host.size() + 2);

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "proxy/network.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <cstdint>
@@ -56,8 +58,7 @@ private:
     Kind kind_ = Kind::user_mask;
     std::string text_;
     std::string key_;
-    boost::asio::ip::address address_;
-    unsigned prefix_ = 0;
+    proxy::Network network_;  ///< the address or network kinds
 };
 
 struct Ban {
