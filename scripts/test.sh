@@ -4,7 +4,8 @@
 #   2. AddressSanitizer + UBSan build (clang, the `fuzz` preset's tree): the whole suite once more
 #   3. libFuzzer: every fuzz target for FUZZ_SECONDS (default 15) each (scripts/fuzz.sh), linked
 #      from the libraries step 2 built
-#   4. ThreadSanitizer build: the unit tests, the chat and the federation integration tests
+#   4. ThreadSanitizer build: the unit tests that start threads, the chat and the federation
+#      integration tests
 #   5. Windows: cross-build with mingw-w64 and run under Wine (scripts/test-windows.sh)
 # Options: --quick (step 1 only), --no-windows; FUZZ_SECONDS=N sets step 3's time per target.
 # Exits non-zero on the first failing step.
@@ -91,9 +92,11 @@ if ((!QUICK)); then
 
     # test_chat_load (5,000 clients: a 12.5-million-line join storm) is left out here: under
     # TSan it alone could take most of CI's time; it runs in the Release and ASan steps.
-    step "ThreadSanitizer build: unit tests, chat and federation integration tests"
-    TARGETS="hiconn hiconn_unit_tests" build tsan Debug -DHICONN_SANITIZE=thread "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
-    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest tsan -R '^(unit|test_chat_protocol|test_chat_clients|test_federation.*)$'
+    # Its unit tests are the ones that start threads (hiconn_thread_tests, tests/CMakeLists.txt).
+    step "ThreadSanitizer build: threaded unit tests, chat and federation integration tests"
+    TARGETS="hiconn hiconn_thread_tests" build tsan Debug -DHICONN_SANITIZE=thread "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+        -DCMAKE_UNITY_BUILD=ON
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest tsan -R '^(unit_threads|test_chat_protocol|test_chat_clients|test_federation.*)$'
 
     if ((WINDOWS)); then
         step "Windows cross build and tests under Wine"
