@@ -27,23 +27,20 @@ TARGETS=("irc_line 4096" "config 4096" "admin_http 20000" "federation_event 8192
 OUT=$ROOT/build/fuzz
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
-failed=0
-summary=()
-for entry in "${TARGETS[@]}"; do
-    read -r name max_len <<<"$entry"
-    corpus=$OUT/corpus/$name
-    artifacts=$OUT/artifacts/$name
-    log=$OUT/fuzz_$name.log
+# fuzz_one NAME MAX_LEN: one target for SECS; writes its summary line to $OUT/fuzz_NAME.summary.
+fuzz_one() {
+    local name=$1 max_len=$2
+    local corpus=$OUT/corpus/$name artifacts=$OUT/artifacts/$name log=$OUT/fuzz_$name.log
     mkdir -p "$corpus" "$artifacts"
     cp "$ROOT/tests/fuzz/corpus/$name/"* "$corpus/"
-    dict=()
+    local dict=()
     [[ ! -f $ROOT/tests/fuzz/$name.dict ]] || dict=(-dict="$ROOT/tests/fuzz/$name.dict")
-    printf '\n==== fuzz_%s: %d s (max_len %d)\n' "$name" "$SECS" "$max_len"
-    rc=0
+    local rc=0
     "$OUT/tests/fuzz/fuzz_$name" -max_total_time="$SECS" -max_len="$max_len" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" \
         "$corpus" >"$log" 2>&1 || rc=$?
     # The last status line ("#N DONE cov: C ft: F corp: ... exec/s: E ...").
+    local last cov ft execs rate line
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
     cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
     ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
@@ -51,11 +48,27 @@ for entry in "${TARGETS[@]}"; do
     rate=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+)/\1/p' "$log")
     line=$(printf 'fuzz_%-17s %7s exec/s  cov: %-6s ft: %-7s runs: %s' "$name" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${execs:-?}")
     if ((rc != 0)); then
-        failed=$((failed + 1))
         line+="  FAILED (exit $rc; log $log)"
         grep -E 'ERROR: |SUMMARY: |Test unit written|runtime error' "$log" | head -n 20 || true
     fi
-    echo "$line"
+    printf '%s\n' "$line" >"$OUT/fuzz_$name.summary"
+}
+
+# One target per core at a time: each is single-threaded, so each still gets SECS of a core.
+printf '\n==== %d fuzz targets, %d s each, %d at a time\n' "${#TARGETS[@]}" "$SECS" "$JOBS"
+for entry in "${TARGETS[@]}"; do
+    read -r name max_len <<<"$entry"
+    rm -f "$OUT/fuzz_$name.summary"
+    while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
+    fuzz_one "$name" "$max_len" &
+done
+wait
+failed=0
+summary=()
+for entry in "${TARGETS[@]}"; do
+    read -r name _ <<<"$entry"
+    line=$(cat "$OUT/fuzz_$name.summary" 2>/dev/null || echo "fuzz_$name  FAILED (no result)")
+    [[ $line != *FAILED* ]] || failed=$((failed + 1))
     summary+=("$line")
 done
 
