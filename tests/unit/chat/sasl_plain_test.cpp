@@ -6,39 +6,39 @@
 #include <string>
 
 using namespace hiconn::chat;
-using Status = SaslChunks::Status;
+using ChunkStatus = SaslChunks::Status;
 
 TEST_CASE("SASL chunks: a short chunk or '+' ends the payload, 400 bytes ask for more", "[sasl]")
 {
     SaslChunks one;
-    CHECK(one.add("AGEAYg==") == Status::done);
+    CHECK(one.add("AGEAYg==") == ChunkStatus::done);
     CHECK(one.payload() == "AGEAYg==");
 
     SaslChunks empty;
-    CHECK(empty.add("+") == Status::done);
+    CHECK(empty.add("+") == ChunkStatus::done);
     CHECK(empty.payload().empty());
 
     const std::string full(sasl_chunk_bytes, 'A');
     SaslChunks two;
-    CHECK(two.add(full) == Status::more);
-    CHECK(two.add("QQ==") == Status::done);
+    CHECK(two.add(full) == ChunkStatus::more);
+    CHECK(two.add("QQ==") == ChunkStatus::done);
     CHECK(two.payload() == full + "QQ==");
 
     SaslChunks exact;  // a payload of exactly 400 bytes ends with "+"
-    CHECK(exact.add(full) == Status::more);
-    CHECK(exact.add("+") == Status::done);
+    CHECK(exact.add(full) == ChunkStatus::more);
+    CHECK(exact.add("+") == ChunkStatus::done);
     CHECK(exact.payload() == full);
 }
 
 TEST_CASE("SASL chunks: an oversized chunk or payload is too long (905)", "[sasl]")
 {
     SaslChunks wide;
-    CHECK(wide.add(std::string(sasl_chunk_bytes + 1, 'A')) == Status::too_long);
+    CHECK(wide.add(std::string(sasl_chunk_bytes + 1, 'A')) == ChunkStatus::too_long);
 
     SaslChunks many;
     const std::string full(sasl_chunk_bytes, 'A');
-    for (std::size_t sent = 0; sent < sasl_max_payload; sent += sasl_chunk_bytes) CHECK(many.add(full) == Status::more);
-    CHECK(many.add("AAAA") == Status::too_long);
+    for (std::size_t sent = 0; sent < sasl_max_payload; sent += sasl_chunk_bytes) CHECK(many.add(full) == ChunkStatus::more);
+    CHECK(many.add("AAAA") == ChunkStatus::too_long);
 }
 
 TEST_CASE("SASL PLAIN messages split into authzid, authcid and password", "[sasl]")

@@ -7,7 +7,7 @@
 using hiconn::proxy::HeaderResult;
 using hiconn::proxy::max_header;
 using hiconn::proxy::parse_header;
-using Status = HeaderResult::Status;
+using HeaderStatus = HeaderResult::Status;
 using namespace std::string_literals;
 
 namespace {
@@ -24,7 +24,7 @@ std::string v2_inet(const std::string& tlv = {}) {
 HeaderResult feed_bytewise(const std::string& bytes) {
     for (std::size_t n = 0; n < bytes.size(); ++n) {
         const HeaderResult r = parse_header(std::string_view(bytes).substr(0, n));
-        if (r.status != Status::need_more) return r;
+        if (r.status != HeaderStatus::need_more) return r;
     }
     return parse_header(bytes);
 }
@@ -35,31 +35,31 @@ TEST_CASE("PROXY v1 TCP4 and TCP6 give the source address and the header's lengt
 {
     const std::string header = "PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n";
     auto r = parse_header(header + "NICK alice\r\n");
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.version == 1);
     CHECK(r.consumed == header.size());
     CHECK(r.source->to_string() == "192.168.0.1");
     CHECK(r.source_port == 56324);
 
     r = parse_header("PROXY TCP6 2001:db8::1 2001:db8::2 4000 6667\r\n");
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.source->to_string() == "2001:db8::1");
     CHECK(r.source_port == 4000);
 
     // The longest line the spec allows: 107 bytes.
     const std::string longest = "PROXY TCP6 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 65535\r\n";
     REQUIRE(longest.size() == 104);
-    CHECK(parse_header(longest).status == Status::done);
+    CHECK(parse_header(longest).status == HeaderStatus::done);
 }
 
 TEST_CASE("PROXY v1 UNKNOWN is a header without an address", "[proxy]")
 {
     auto r = parse_header("PROXY UNKNOWN\r\nrest");
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.consumed == 15);
     CHECK_FALSE(r.source);
     r = parse_header("PROXY UNKNOWN ffff::1 ffff::2 1 2\r\n");
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK_FALSE(r.source);
 }
 
@@ -67,13 +67,13 @@ TEST_CASE("PROXY headers fed byte by byte ask for more until the last byte", "[p
 {
     const std::string v1 = "PROXY TCP4 10.1.2.3 10.0.0.1 1000 2000\r\n";
     auto r = feed_bytewise(v1);
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.consumed == v1.size());
     CHECK(r.source->to_string() == "10.1.2.3");
 
     const std::string v2 = v2_inet();
     r = feed_bytewise(v2);
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.consumed == v2.size());
     CHECK(r.source->to_string() == "127.0.0.2");
     CHECK(r.source_port == 12345);
@@ -82,14 +82,14 @@ TEST_CASE("PROXY headers fed byte by byte ask for more until the last byte", "[p
 TEST_CASE("PROXY v2 IPv4, IPv6, TLVs and trailing data", "[proxy]")
 {
     auto r = parse_header(v2_inet() + "NICK alice\r\n");
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.version == 2);
     CHECK(r.consumed == 28);
     CHECK(r.source->to_string() == "127.0.0.2");
 
     // TLVs after the addresses are counted in the length and skipped.
     r = parse_header(v2_inet("\x04\x00\x04" "abcd"s) + "\x16\x03\x01"s);
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.consumed == 28 + 7);
 
     std::string v6 = v2_signature + "\x21\x21\x00\x24"s;
@@ -97,7 +97,7 @@ TEST_CASE("PROXY v2 IPv4, IPv6, TLVs and trailing data", "[proxy]")
     v6 += "\x20\x01\x0d\xb8"s + std::string(11, '\0') + "\x02"s;  // 2001:db8::2
     v6 += "\x0f\xa0\x1a\x0b"s;
     r = parse_header(v6);
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.consumed == 52);
     CHECK(r.source->to_string() == "2001:db8::1");
     CHECK(r.source_port == 4000);
@@ -106,29 +106,29 @@ TEST_CASE("PROXY v2 IPv4, IPv6, TLVs and trailing data", "[proxy]")
 TEST_CASE("PROXY v2 LOCAL, AF_UNSPEC and AF_UNIX keep the socket's address", "[proxy]")
 {
     auto r = parse_header(v2_signature + "\x20\x00\x00\x00"s + "x");
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.consumed == 16);
     CHECK_FALSE(r.source);
     // LOCAL with an address block: still ignored.
     r = parse_header(v2_signature + "\x20\x11\x00\x0c"s + std::string(12, '\x01'));
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK_FALSE(r.source);
     r = parse_header(v2_signature + "\x21\x00\x00\x00"s);
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK_FALSE(r.source);
     r = parse_header(v2_signature + "\x21\x31\x00\xd8"s + std::string(216, '\0'));
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK_FALSE(r.source);
 }
 
 TEST_CASE("Truncated PROXY headers ask for more", "[proxy]")
 {
-    CHECK(parse_header("").status == Status::need_more);
-    CHECK(parse_header("PRO").status == Status::need_more);
-    CHECK(parse_header("PROXY TCP4 1.2.3.4").status == Status::need_more);
-    CHECK(parse_header("PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r").status == Status::need_more);
-    CHECK(parse_header(v2_signature.substr(0, 5)).status == Status::need_more);
-    CHECK(parse_header(v2_inet().substr(0, 20)).status == Status::need_more);
+    CHECK(parse_header("").status == HeaderStatus::need_more);
+    CHECK(parse_header("PRO").status == HeaderStatus::need_more);
+    CHECK(parse_header("PROXY TCP4 1.2.3.4").status == HeaderStatus::need_more);
+    CHECK(parse_header("PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r").status == HeaderStatus::need_more);
+    CHECK(parse_header(v2_signature.substr(0, 5)).status == HeaderStatus::need_more);
+    CHECK(parse_header(v2_inet().substr(0, 20)).status == HeaderStatus::need_more);
 }
 
 TEST_CASE("Garbage and malformed PROXY headers are refused with a reason", "[proxy]")
@@ -159,12 +159,12 @@ TEST_CASE("Garbage and malformed PROXY headers are refused with a reason", "[pro
     for (const char* text : bad_v1) {
         INFO(text);
         const auto r = parse_header(text);
-        CHECK(r.status == Status::malformed);
+        CHECK(r.status == HeaderStatus::malformed);
         CHECK_FALSE(r.reason.empty());
     }
     // Garbage is refused as soon as it is seen, not after 107 bytes.
-    CHECK(parse_header("PROXY TCP4 \x01").status == Status::malformed);
-    CHECK(parse_header("X").status == Status::malformed);
+    CHECK(parse_header("PROXY TCP4 \x01").status == HeaderStatus::malformed);
+    CHECK(parse_header("X").status == HeaderStatus::malformed);
 
     const std::string bad_v2[] = {
         "\r\n\r\n\0\r\nQUIX\n"s,                               // signature
@@ -179,7 +179,7 @@ TEST_CASE("Garbage and malformed PROXY headers are refused with a reason", "[pro
     };
     for (const std::string& bytes : bad_v2) {
         const auto r = parse_header(bytes);
-        CHECK(r.status == Status::malformed);
+        CHECK(r.status == HeaderStatus::malformed);
         CHECK_FALSE(r.reason.empty());
     }
 }
@@ -189,22 +189,22 @@ TEST_CASE("Oversized PROXY headers are refused before they are read", "[proxy]")
     // v1: no CRLF within 107 bytes.
     const std::string long_v1 = "PROXY TCP4 " + std::string(100, '1');
     auto r = parse_header(long_v1);
-    CHECK(r.status == Status::malformed);
+    CHECK(r.status == HeaderStatus::malformed);
     CHECK(r.reason.find("107") != std::string::npos);
-    CHECK(parse_header(long_v1.substr(0, 106)).status == Status::need_more);
+    CHECK(parse_header(long_v1.substr(0, 106)).status == HeaderStatus::need_more);
 
     // v2: the length field alone decides (16 + 520 = 536 is the largest accepted).
     r = parse_header(v2_signature + "\x21\x11\x02\x09"s);  // 16 + 521
-    CHECK(r.status == Status::malformed);
+    CHECK(r.status == HeaderStatus::malformed);
     CHECK(r.reason.find("536") != std::string::npos);
     r = parse_header(v2_signature + "\x21\x11\xff\xff"s);
-    CHECK(r.status == Status::malformed);
+    CHECK(r.status == HeaderStatus::malformed);
     std::string largest = v2_inet() ;
     largest[15] = 0;
     largest[14] = 0;
     largest = v2_signature + "\x21\x11\x02\x08"s + largest.substr(16) + std::string(520 - 12, '\0');
     REQUIRE(largest.size() == max_header);
     r = parse_header(largest);
-    REQUIRE(r.status == Status::done);
+    REQUIRE(r.status == HeaderStatus::done);
     CHECK(r.consumed == max_header);
 }

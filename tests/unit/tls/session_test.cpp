@@ -17,7 +17,7 @@
 using namespace hiconn::tls;
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using Status = Session::Status;
+using SessionStatus = Session::Status;
 
 namespace {
 
@@ -55,7 +55,7 @@ void handshake(Client& client, Session& server) {
     for (int i = 0; i < 1000; ++i) {
         const int rc = SSL_do_handshake(client.ssl);
         const auto r = server.read(scrap, sizeof scrap);
-        REQUIRE(r.status != Status::failed);
+        REQUIRE(r.status != SessionStatus::failed);
         if (rc == 1 && server.handshake_done()) return;
     }
     FAIL("the handshake did not finish");
@@ -72,7 +72,7 @@ TEST_CASE("a session handshakes inside its reads, then moves bytes both ways", "
     Client client(pair.client);
 
     char buffer[256];
-    CHECK(server.read(buffer, sizeof buffer).status == Status::want_read);  // nothing sent yet
+    CHECK(server.read(buffer, sizeof buffer).status == SessionStatus::want_read);  // nothing sent yet
     CHECK_FALSE(server.handshake_done());
     handshake(client, server);
     CHECK_THAT(server.describe(), Catch::StartsWith("TLSv1.3 "));
@@ -80,26 +80,26 @@ TEST_CASE("a session handshakes inside its reads, then moves bytes both ways", "
 
     const std::string hello = "hello over tls";
     REQUIRE(SSL_write(client.ssl, hello.data(), static_cast<int>(hello.size())) == static_cast<int>(hello.size()));
-    Session::Result r{Status::want_read, 0};
-    for (int i = 0; i < 1000 && r.status == Status::want_read; ++i) r = server.read(buffer, sizeof buffer);
-    REQUIRE(r.status == Status::ok);
+    Session::Result r{SessionStatus::want_read, 0};
+    for (int i = 0; i < 1000 && r.status == SessionStatus::want_read; ++i) r = server.read(buffer, sizeof buffer);
+    REQUIRE(r.status == SessionStatus::ok);
     CHECK(std::string(buffer, r.bytes) == hello);
-    CHECK(server.read(buffer, sizeof buffer).status == Status::want_read);  // drained
+    CHECK(server.read(buffer, sizeof buffer).status == SessionStatus::want_read);  // drained
     CHECK_FALSE(server.has_buffered());
 
     // A write takes at most one record.
     const std::string big(3 * Session::max_record, 'x');
     const auto w = server.write(big.data(), big.size());
-    REQUIRE(w.status == Status::ok);
+    REQUIRE(w.status == SessionStatus::ok);
     CHECK(w.bytes == Session::max_record);
 
     SSL_shutdown(client.ssl);  // close_notify ends the stream, not an error
-    Session::Result end{Status::ok, 0};
-    for (int i = 0; i < 1000 && end.status != Status::closed; ++i) {
+    Session::Result end{SessionStatus::ok, 0};
+    for (int i = 0; i < 1000 && end.status != SessionStatus::closed; ++i) {
         end = server.read(buffer, sizeof buffer);
-        REQUIRE(end.status != Status::failed);
+        REQUIRE(end.status != SessionStatus::failed);
     }
-    CHECK(end.status == Status::closed);
+    CHECK(end.status == SessionStatus::closed);
 }
 
 TEST_CASE("plain text on a TLS session fails it with OpenSSL's reason", "[tls]") {
@@ -110,10 +110,10 @@ TEST_CASE("plain text on a TLS session fails it with OpenSSL's reason", "[tls]")
     REQUIRE(server.attach(static_cast<int>(pair.server.native_handle())));
     asio::write(pair.client, asio::buffer(std::string("NICK alice\r\nUSER a 0 * :A\r\n")));
     char buffer[256];
-    Session::Result r{Status::want_read, 0};
-    for (int i = 0; i < 1000 && r.status == Status::want_read; ++i) r = server.read(buffer, sizeof buffer);
+    Session::Result r{SessionStatus::want_read, 0};
+    for (int i = 0; i < 1000 && r.status == SessionStatus::want_read; ++i) r = server.read(buffer, sizeof buffer);
     INFO("status " << static_cast<int>(r.status) << ", " << Session::last_error());
-    CHECK(r.status == Status::failed);
+    CHECK(r.status == SessionStatus::failed);
     CHECK_FALSE(Session::last_error().empty());
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 
 namespace ws = hiconn::websocket;
-using Status = ws::UpgradeResult::Status;
+using UpgradeStatus = ws::UpgradeResult::Status;
 
 namespace {
 std::string request(const std::string& extra = "", const std::string& key = "dGhlIHNhbXBsZSBub25jZQ==",
@@ -27,10 +27,10 @@ TEST_CASE("A complete upgrade gets 101; a partial one asks for more", "[websocke
     const std::string r = request() + "\x81\x80";  // a frame right after the request
     for (std::size_t cut = 0; cut < r.size() - 2; ++cut) {
         INFO(cut);
-        CHECK(ws::parse_upgrade(r.substr(0, cut), {}).status == Status::need_more);
+        CHECK(ws::parse_upgrade(r.substr(0, cut), {}).status == UpgradeStatus::need_more);
     }
     const auto result = ws::parse_upgrade(r, {});
-    REQUIRE(result.status == Status::upgraded);
+    REQUIRE(result.status == UpgradeStatus::upgraded);
     CHECK(result.consumed == r.size() - 2);
     CHECK(has(result.response, "HTTP/1.1 101 "));
     CHECK(has(result.response, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
@@ -50,7 +50,7 @@ TEST_CASE("Chat selects the IRCv3 subprotocols; echo selects none", "[websocket]
     r = ws::parse_upgrade(request(), chat);
     CHECK(r.subprotocol == ws::Subprotocol::none);
     r = ws::parse_upgrade(request("Sec-WebSocket-Protocol: text.ircv3.net\r\n"), {});
-    CHECK(r.status == Status::upgraded);
+    CHECK(r.status == UpgradeStatus::upgraded);
     CHECK(r.subprotocol == ws::Subprotocol::none);
 }
 
@@ -58,10 +58,10 @@ TEST_CASE("Origins outside websocket.allowed_origins get 403", "[websocket]")
 {
     ws::UpgradeOptions options;
     options.allowed_origins = {"https://chat.example.org"};
-    CHECK(ws::parse_upgrade(request("Origin: https://CHAT.example.org\r\n"), options).status == Status::upgraded);
-    CHECK(ws::parse_upgrade(request(), options).status == Status::upgraded);  // not a browser
+    CHECK(ws::parse_upgrade(request("Origin: https://CHAT.example.org\r\n"), options).status == UpgradeStatus::upgraded);
+    CHECK(ws::parse_upgrade(request(), options).status == UpgradeStatus::upgraded);  // not a browser
     const auto r = ws::parse_upgrade(request("Origin: https://evil.example\r\n"), options);
-    CHECK(r.status == Status::respond);
+    CHECK(r.status == UpgradeStatus::respond);
     CHECK(has(r.response, "HTTP/1.1 403 "));
 }
 
@@ -73,7 +73,7 @@ TEST_CASE("Bad upgrade requests get 400, 426 or 431; a GET without upgrade gets 
     CHECK(has(ws::parse_upgrade("POST / HTTP/1.1\r\nHost: x\r\n\r\n", {}).response, "HTTP/1.1 400 "));
     const std::string huge = "GET / HTTP/1.1\r\nX-Pad: " + std::string(ws::max_request, 'a');
     auto r = ws::parse_upgrade(huge.substr(0, ws::max_request), {});
-    CHECK(r.status == Status::respond);
+    CHECK(r.status == UpgradeStatus::respond);
     CHECK(has(r.response, "HTTP/1.1 431 "));
     const std::string get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
     CHECK(has(ws::parse_upgrade(get, {}).response, "HTTP/1.1 404 "));
@@ -82,7 +82,7 @@ TEST_CASE("Bad upgrade requests get 400, 426 or 431; a GET without upgrade gets 
         return target == "/" ? std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi") : std::string();
     };
     r = ws::parse_upgrade(get, page);
-    CHECK(r.status == Status::respond);
+    CHECK(r.status == UpgradeStatus::respond);
     CHECK(has(r.response, "HTTP/1.1 200 OK"));
     CHECK(has(ws::parse_upgrade("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", page).response, "HTTP/1.1 404 "));
 }
