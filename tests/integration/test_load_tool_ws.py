@@ -103,3 +103,25 @@ def test_ws_does_not_apply_to_the_handshake_mode():
                           text=True, timeout=30)
     assert proc.returncode == 2
     assert "--ws does not apply to handshake mode" in proc.stderr
+
+
+def test_connections_closed_during_the_upgrade_leave_the_server_serving():
+    # The upgrade's 8 KiB buffer went back to the pool under the receive buffer's size class
+    # (16 KiB here) when a connection closed before its request was complete, and a later
+    # 16 KiB read landed in it: heap corruption, then a crash (malloc's abort). Probes that
+    # connect and close (as a port check does) or send half a request, then 16 KiB messages.
+    from hiconn_harness import connect
+    config = {"threads": 1, "receive": {"strategy": "posted", "initial_buffer": 16384}}
+    with ws_server(extra=config) as server:
+        for i in range(50):
+            s = connect(server.port)
+            if i % 2:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            s.close()
+        status, result, err = run_load("echo", "--ws", "--port", server.port, "-c", 100, "--size", 16384,
+                                       "--depth", 1, "-d", 3)
+        alive = server.proc.poll() is None
+    assert alive, "the server died"
+    assert status == 0, err
+    assert result["connected"] == 100 and result["messages"] > 0
+    assert result["mismatched_bytes"] == 0 and result["closed_by_server"] == 0
