@@ -6,7 +6,6 @@
 #include "core/worker.hpp"
 #include "core/workload.hpp"
 #include "platform/platform.hpp"
-#include "websocket/upgrade_request.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -59,9 +58,7 @@ Connection::Connection(Worker& worker, Socket socket, const asio::ip::address& r
 }
 
 Connection::~Connection() {
-    // A WebSocket connection's only such buffer is its upgrade's (posted receives are off).
-    if (posted_buffer_)
-        worker_.buffers().release(posted_buffer_, websocket_ ? websocket::max_request : receive_size_);
+    release_posted_buffer();  // of the right size class, WebSocket's upgrade buffer included
 }
 
 std::size_t Connection::thread_index() const noexcept { return worker_.index(); }

@@ -9,6 +9,7 @@
 #include "core/worker.hpp"
 #include "core/would_block.hpp"
 #include "core/workload.hpp"
+#include "websocket/upgrade_request.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -229,7 +230,10 @@ bool Connection::discard_input() {
 
 void Connection::release_posted_buffer() {
     if (!posted_buffer_) return;
-    worker_.buffers().release(posted_buffer_, receive_size_);
+    // A WebSocket connection never posts receives: its only such buffer is the upgrade's,
+    // of its own size. Given back under receive_size_'s class (a close before the request
+    // was complete), an 8 KiB buffer would later take a bigger class's read.
+    worker_.buffers().release(posted_buffer_, websocket_ ? websocket::max_request : receive_size_);
     posted_buffer_ = nullptr;
 }
 

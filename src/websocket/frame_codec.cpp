@@ -5,10 +5,12 @@
 //   12-15: masking key      16: payload (remaining bytes), then back to 0
 //
 // The mask is rotated as payload goes by, so mask[0] always applies to the next byte and no
-// frame offset has to be kept.
+// frame offset has to be kept. Unmasked frames (a server's, read by a client) skip 12-15.
 #include "websocket/frame_codec.hpp"
 
 #include "websocket/utf8_validator.hpp"
+
+#include <cstring>
 
 namespace hiconn::websocket {
 namespace {
@@ -55,6 +57,7 @@ std::size_t decode(DecoderState& s, char* data, std::size_t size, const DecodeLi
                    Decoded& out) {
     out = Decoded{};
     std::size_t i = 0;
+    const std::uint8_t after_length = limits.masked ? stage_mask : stage_payload;
     while (s.stage < stage_payload) {
         if (i == size) return i;
         const auto byte = static_cast<std::uint8_t>(data[i++]);
@@ -63,18 +66,19 @@ std::size_t decode(DecoderState& s, char* data, std::size_t size, const DecodeLi
             s.frame = byte;
             s.stage = stage_length;
         } else if (s.stage == stage_length) {
-            if (!(byte & mask_bit)) return fail(out, protocol_error, i);  // clients must mask
+            // Clients must mask, servers must not.
+            if (((byte & mask_bit) != 0) != limits.masked) return fail(out, protocol_error, i);
             const std::uint8_t len = byte & 0x7F;
             s.remaining = len < 126 ? len : 0;
-            s.stage = len == 126 ? stage_ext16 : len == 127 ? stage_ext64 : stage_mask;
-            if (s.stage == stage_mask && !length_known(s, limits, out)) return i;
+            s.stage = len == 126 ? stage_ext16 : len == 127 ? stage_ext64 : after_length;
+            if (s.stage == after_length && !length_known(s, limits, out)) return i;
         } else if (s.stage < stage_mask) {
             // 16- or 64-bit big-endian length. Anything that does not fit 32 bits is over
             // every limit anyway (and a set top bit is invalid): too big.
             if (s.remaining > 0x00FFFFFFu) return fail(out, too_big, i);
             s.remaining = s.remaining << 8 | byte;
             const bool last = s.stage == stage_ext16 + 1 || s.stage == stage_ext64 + 7;
-            s.stage = last ? stage_mask : static_cast<std::uint8_t>(s.stage + 1);
+            s.stage = last ? after_length : static_cast<std::uint8_t>(s.stage + 1);
             if (last && !length_known(s, limits, out)) return i;
         } else {
             s.mask[s.stage - stage_mask] = byte;
@@ -85,8 +89,8 @@ std::size_t decode(DecoderState& s, char* data, std::size_t size, const DecodeLi
     const std::size_t n = s.remaining < size - i ? s.remaining : size - i;
     if (n == 0 && s.remaining > 0) return i;  // need_more: no payload byte here yet
     char* payload = data + i;
-    for (std::size_t k = 0; k < n; ++k) payload[k] = static_cast<char>(payload[k] ^ s.mask[k & 3]);
-    if (const std::size_t turn = n & 3) {  // mask[0] for the next byte
+    if (limits.masked) mask_payload(payload, n, s.mask);
+    if (const std::size_t turn = n & 3; turn && limits.masked) {  // mask[0] for the next byte
         std::uint8_t m[4];
         for (std::size_t k = 0; k < 4; ++k) m[k] = s.mask[(k + turn) & 3];
         for (std::size_t k = 0; k < 4; ++k) s.mask[k] = m[k];
@@ -129,6 +133,31 @@ std::size_t decode(DecoderState& s, char* data, std::size_t size, const DecodeLi
     s.message = 0;
     s.message_bytes = 0;
     return i;
+}
+
+void mask_payload(char* data, std::size_t size, const std::uint8_t mask[4]) noexcept {
+    // Eight bytes at a time (the mask twice over), then the tail: this runs over every byte
+    // a client sends.
+    std::uint8_t twice[8];
+    for (std::size_t k = 0; k < 8; ++k) twice[k] = mask[k & 3];
+    std::uint64_t word_mask;
+    std::memcpy(&word_mask, twice, 8);
+    std::size_t k = 0;
+    for (; k + 8 <= size; k += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, data + k, 8);
+        word ^= word_mask;
+        std::memcpy(data + k, &word, 8);
+    }
+    for (; k < size; ++k) data[k] = static_cast<char>(data[k] ^ mask[k & 3]);
+}
+
+std::size_t encode_client_header(char* out, std::uint8_t opcode, bool fin, std::uint64_t payload,
+                                 const std::uint8_t mask[4]) {
+    const std::size_t n = encode_header(out, opcode, fin, payload);
+    out[1] = static_cast<char>(out[1] | mask_bit);
+    std::memcpy(out + n, mask, 4);
+    return n + 4;
 }
 
 std::size_t encode_header(char* out, std::uint8_t opcode, bool fin, std::uint64_t payload) {

@@ -9,6 +9,9 @@
 //
 // Stateless over its input: decode() consumes what it is given and remembers only where in a
 // frame it stands (header byte, mask, remaining payload), so a frame may arrive in any pieces.
+// Both roles: the server decodes masked client frames and encodes unmasked ones; hiconn-load
+// (--ws) decodes the server's unmasked frames (DecodeLimits::masked false) and encodes masked
+// ones (encode_client_header + mask_payload).
 #pragma once
 
 #include <cstddef>
@@ -41,6 +44,9 @@ static_assert(sizeof(DecoderState) <= 20, "kept small: it lives in every WebSock
 struct DecodeLimits {
     std::uint32_t max_message = 1u << 20;  ///< data payload per message; more -> close 1009
     bool check_utf8 = true;                ///< text messages must be UTF-8 (else close 1007)
+    /// Frames must be masked (a server reading a client) or must not be (a client reading a
+    /// server, RFC 6455 section 5.1); the other kind is a protocol error (1002).
+    bool masked = true;
 };
 
 struct Decoded {
@@ -60,7 +66,8 @@ struct Decoded {
     std::uint8_t total = 0;   ///< control: the payload's length (<= 125)
 };
 
-/// Decodes client frames from [data, data+size) (masked, as RFC 6455 requires of clients).
+/// Decodes frames from [data, data+size): a client's (masked, as RFC 6455 requires of
+/// clients), or with limits.masked false a server's.
 /// Returns how many bytes it consumed and fills `out`; call again with the rest until it
 /// consumed everything. Payload is unmasked in place. After an error, stop decoding.
 std::size_t decode(DecoderState& state, char* data, std::size_t size, const DecodeLimits& limits,
@@ -74,5 +81,15 @@ std::size_t encode_header(char* out, std::uint8_t opcode, bool fin, std::uint64_
 constexpr std::size_t header_size(std::uint64_t payload) {
     return payload < 126 ? 2 : payload <= 0xFFFF ? 4 : 10;
 }
+
+/// Largest client frame header: 2 + 8 length bytes + the 4-byte masking key.
+constexpr std::size_t max_client_header = 14;
+/// Writes a client frame header (MASK bit and `mask`) into `out` (max_client_header bytes);
+/// returns its length. The payload that follows must be masked with mask_payload().
+std::size_t encode_client_header(char* out, std::uint8_t opcode, bool fin, std::uint64_t payload,
+                                 const std::uint8_t mask[4]);
+/// XORs [data, data+size) with `mask`, the payload's first byte with mask[0] (RFC 6455
+/// section 5.3): masks a client's payload, and unmasks it again.
+void mask_payload(char* data, std::size_t size, const std::uint8_t mask[4]) noexcept;
 
 }  // namespace hiconn::websocket

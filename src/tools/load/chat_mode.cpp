@@ -4,8 +4,9 @@
 
 namespace hiconn::load {
 
-ChatMode::ChatMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls)
-    : options_(options), pool_(pool), target_(target), tls_(tls),
+ChatMode::ChatMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls,
+                   WsClient* ws)
+    : options_(options), pool_(pool), target_(target), tls_(tls), ws_(ws),
       launcher_(pool, options.connections, options.connect_rate, options.concurrency,
                 [this](std::uint64_t index, asio::io_context& io) {
                     std::make_shared<ChatSession>(*this, io, index % pool_.size(), index)->do_connect();

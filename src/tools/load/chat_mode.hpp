@@ -32,11 +32,13 @@ namespace hiconn::load {
 
 class ChatSession;
 class TlsClient;
+class WsClient;
 
 class ChatMode : public Mode {
 public:
-    /// `tls`: null = plain TCP.
-    ChatMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr);
+    /// `tls`: null = plain TCP; `ws`: null = no WebSocket.
+    ChatMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr,
+             WsClient* ws = nullptr);
     ~ChatMode() override;
 
     void start_establish() override { launcher_.start(); }
@@ -72,6 +74,7 @@ public:
     const Options& options() const { return options_; }
     const Target& target() const { return target_; }
     TlsClient* tls() const { return tls_; }
+    WsClient* ws() const { return ws_; }
     Launcher& launcher() { return launcher_; }
     std::atomic<std::int64_t>& live() { return live_; }
     bool sending() const { return sending_.load(std::memory_order_relaxed); }
@@ -91,6 +94,7 @@ private:
     core::IoPool& pool_;
     const Target& target_;
     TlsClient* tls_;
+    WsClient* ws_;
     std::vector<std::unique_ptr<Shard>> shards_;
     Launcher launcher_;
     std::atomic<std::int64_t> live_{0};

@@ -51,7 +51,7 @@ public:
     ChatSession(ChatMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t local)
         : mode_(mode), shard_(mode.shard(shard)), timer_(io), local_(local),
           global_(mode.global_index(local)),
-          server_(mode.target().server_of(global_)), stream_(io, mode.tls(), server_),
+          server_(mode.target().server_of(global_)), stream_(io, mode.tls(), mode.ws(), server_),
           servers_(mode.target().servers.size()),
           nick_(mode.options().nick_prefix + std::to_string(global_)),
           channel_(mode.channel_of(global_)),

@@ -18,7 +18,7 @@ class ConnectSession : public std::enable_shared_from_this<ConnectSession> {
 public:
     ConnectSession(ConnectMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t index)
         : mode_(mode), shard_(mode.shard(shard)), timer_(io), index_(index),
-          server_(mode.target().server_of(mode.options().global_index(index))), stream_(io, mode.tls(), server_) {
+          server_(mode.target().server_of(mode.options().global_index(index))), stream_(io, mode.tls(), mode.ws(), server_) {
         ++mode_.live();
     }
     ~ConnectSession() { --mode_.live(); }
@@ -116,8 +116,9 @@ private:
     char byte_ = 0;         ///< TLS: the watch's read buffer
 };
 
-ConnectMode::ConnectMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls)
-    : options_(options), pool_(pool), target_(target), tls_(tls),
+ConnectMode::ConnectMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls,
+                         WsClient* ws)
+    : options_(options), pool_(pool), target_(target), tls_(tls), ws_(ws),
       launcher_(pool, options.connections, options.connect_rate, options.concurrency,
                 [this](std::uint64_t index, asio::io_context& io) {
                     std::make_shared<ConnectSession>(*this, io, index % pool_.size(), index)

@@ -21,11 +21,13 @@ namespace hiconn::load {
 
 class ConnectSession;
 class TlsClient;
+class WsClient;
 
 class ConnectMode : public Mode {
 public:
-    /// `tls`: null = plain TCP.
-    ConnectMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr);
+    /// `tls`: null = plain TCP; `ws`: null = no WebSocket.
+    ConnectMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr,
+                WsClient* ws = nullptr);
     ~ConnectMode() override;
 
     void start_measure() override;
@@ -50,6 +52,7 @@ public:
     const Options& options() const { return options_; }
     const Target& target() const { return target_; }
     TlsClient* tls() const { return tls_; }
+    WsClient* ws() const { return ws_; }
     Launcher& launcher() { return launcher_; }
     std::atomic<std::int64_t>& live() { return live_; }
     bool closing() const { return closing_.load(std::memory_order_relaxed); }
@@ -59,6 +62,7 @@ private:
     core::IoPool& pool_;
     const Target& target_;
     TlsClient* tls_;
+    WsClient* ws_;
     std::vector<std::unique_ptr<Shard>> shards_;
     Launcher launcher_;
     std::atomic<std::int64_t> live_{0};

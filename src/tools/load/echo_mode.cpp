@@ -23,7 +23,7 @@ class EchoSession : public std::enable_shared_from_this<EchoSession> {
 public:
     EchoSession(EchoMode& mode, asio::io_context& io, std::size_t shard, std::uint64_t index)
         : mode_(mode), shard_(mode.shard(shard)), timer_(io), index_(index),
-          server_(mode.target().server_of(mode.options().global_index(index))), stream_(io, mode.tls(), server_),
+          server_(mode.target().server_of(mode.options().global_index(index))), stream_(io, mode.tls(), mode.ws(), server_),
           start_((index * 7919 + mode.options().seed) % payload::period),
           rng_(mode.options().seed * 1000003 + index) {
         const auto& o = mode.options();
@@ -232,8 +232,9 @@ private:
     bool mismatched_ = false;
 };
 
-EchoMode::EchoMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls)
-    : options_(options), pool_(pool), target_(target), tls_(tls),
+EchoMode::EchoMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls,
+                   WsClient* ws)
+    : options_(options), pool_(pool), target_(target), tls_(tls), ws_(ws),
       launcher_(pool, options.connections, options.connect_rate, options.concurrency,
                 [this](std::uint64_t index, asio::io_context& io) {
                     std::make_shared<EchoSession>(*this, io, index % pool_.size(), index)->do_connect();

@@ -3,7 +3,7 @@
 // was sent (payload.hpp). Messages/s, bytes/s and round-trip latency are counted during
 // the measured phase only; mismatched or excess bytes, connections the server closed and
 // replies still missing after --drain make the run fail (exit 1). With --tls the same
-// exchange runs inside TLS.
+// exchange runs inside TLS; with --ws each message is one WebSocket message (ws_client.hpp).
 #pragma once
 
 #include "core/io_pool.hpp"
@@ -23,11 +23,13 @@ namespace hiconn::load {
 
 class EchoSession;
 class TlsClient;
+class WsClient;
 
 class EchoMode : public Mode {
 public:
-    /// `tls`: null = plain TCP.
-    EchoMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr);
+    /// `tls`: null = plain TCP; `ws`: null = no WebSocket.
+    EchoMode(const Options& options, core::IoPool& pool, const Target& target, TlsClient* tls = nullptr,
+             WsClient* ws = nullptr);
     ~EchoMode() override;
 
     void start_establish() override { launcher_.start(); }
@@ -57,6 +59,7 @@ public:
     const Options& options() const { return options_; }
     const Target& target() const { return target_; }
     TlsClient* tls() const { return tls_; }
+    WsClient* ws() const { return ws_; }
     Launcher& launcher() { return launcher_; }
     std::atomic<std::int64_t>& live() { return live_; }
     bool measuring() const { return measuring_.load(std::memory_order_relaxed); }
@@ -70,6 +73,7 @@ private:
     core::IoPool& pool_;
     const Target& target_;
     TlsClient* tls_;
+    WsClient* ws_;
     std::vector<std::unique_ptr<Shard>> shards_;
     Launcher launcher_;
     std::atomic<std::int64_t> live_{0};

@@ -18,7 +18,7 @@ public:
     HandshakeAttempt(HandshakeMode& mode, asio::io_context& io, std::uint64_t client, std::uint64_t number)
         : mode_(mode), shard_(mode.shard(client % mode.shard_count())), timer_(io), client_(client),
           number_(number), server_(mode.target().server_of(mode.options().global_index(client))),
-          stream_(io, &mode.tls(), server_) {
+          stream_(io, &mode.tls(), nullptr, server_) {
         ++mode_.live();
     }
     ~HandshakeAttempt() { --mode_.live(); }

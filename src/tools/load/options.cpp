@@ -26,6 +26,8 @@ constexpr const char* usage_text =
     "                 (close_notify) and start over, for --duration (at most --max-handshakes\n"
     "                 attempts in all); handshakes/s, connect + handshake latency (implies --tls)\n"
     "With --tls every mode talks TLS to the server (its certificate unchecked unless --tls-ca).\n"
+    "With --ws connect, echo and chat speak WebSocket (ws://; with --tls wss://): the HTTP upgrade,\n"
+    "then echo sends each message as one binary message, chat each IRC line as one text message.\n"
     "Several servers (--servers A,B,C): connection g of the whole run (all --procs workers\n"
     "together) goes to server g % N; in chat mode it joins channel (g / N + (g % N) * ceil(C / N))\n"
     "% C (with one server: g % C), so every channel has members on every server and a message\n"
@@ -159,6 +161,13 @@ Options parse_options(int argc, char** argv) {
          "given in --host/--servers (a DNS name or an IP address); implies --tls")
         ("max-handshakes", po::value(&o.max_handshakes)->default_value(o.max_handshakes),
          "handshake: at most this many attempts in all (the clients stop there or at --duration)");
+    po::options_description ws("WebSocket");
+    ws.add_options()
+        ("ws", "connect, echo, chat over WebSocket (RFC 6455) to a ws:// listener (with --tls: wss://): "
+               "GET / with Upgrade, Sec-WebSocket-Key and Version 13 (chat: Sec-WebSocket-Protocol "
+               "text.ircv3.net, binary.ircv3.net), the 101 and its Sec-WebSocket-Accept checked; then masked "
+               "frames out, the server's frames in. Echo: one binary message per message; chat: one "
+               "message per IRC line, no CRLF (text, or binary if the server chose binary.ircv3.net)");
     po::options_description chat("Chat");
     chat.add_options()
         ("channels", po::value(&o.channels)->default_value(o.channels), "channels (round robin)")
@@ -182,7 +191,7 @@ Options parse_options(int argc, char** argv) {
     positional.add("mode", 1);
 
     po::options_description visible;
-    visible.add(common).add(conn).add(echo).add(chat).add(tls);
+    visible.add(common).add(conn).add(echo).add(chat).add(tls).add(ws);
     po::options_description all;
     all.add(visible).add(internal).add(hidden);
 
@@ -233,6 +242,8 @@ Options parse_options(int argc, char** argv) {
         usage_error("MODE must be connect, echo, chat or handshake");
     if (vm.count("tls-ca") && o.tls_ca.empty()) usage_error("--tls-ca needs a file");
     o.tls = vm.count("tls") > 0 || !o.tls_ca.empty() || o.mode == "handshake";
+    o.ws = vm.count("ws") > 0;
+    if (o.ws && o.mode == "handshake") usage_error("--ws does not apply to handshake mode (TLS handshakes only)");
     if (o.max_handshakes == 0) usage_error("--max-handshakes must be at least 1");
     if (o.caps_every == 0) usage_error("--caps-every must be at least 1");
     if (o.procs == 0 || o.procs > 64) usage_error("--procs must be 1..64");
@@ -280,6 +291,7 @@ std::vector<std::string> to_args(const Options& o) {
     if (!o.password.empty()) args.insert(args.end(), {"--password", o.password});
     if (!o.caps.empty()) args.insert(args.end(), {"--caps", o.caps, "--caps-every", num(o.caps_every)});
     if (o.tls) args.push_back("--tls");
+    if (o.ws) args.push_back("--ws");
     if (!o.tls_ca.empty()) args.insert(args.end(), {"--tls-ca", o.tls_ca});
     if (o.worker) args.push_back("--worker");
     if (!o.progress) args.push_back("--no-progress");

@@ -36,6 +36,9 @@ struct Options {
     std::string tls_ca;                     ///< PEM CAs: verify the server (chain and name); empty = no check
     std::uint64_t max_handshakes = 1000000; ///< handshake: attempts in all, at most
 
+    // WebSocket (ws_client.hpp): the HTTP upgrade after connecting (and after TLS: wss)
+    bool ws = false;
+
     // echo
     std::size_t size = 64;                  ///< bytes per message
     std::size_t size_min = 0;               ///< random sizes in [size_min, size_max] when both set

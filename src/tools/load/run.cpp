@@ -9,6 +9,7 @@
 #include "tools/load/endpoints.hpp"
 #include "tools/load/handshake_mode.hpp"
 #include "tools/load/tls_client.hpp"
+#include "tools/load/ws_client.hpp"
 
 #include <iostream>
 #include <thread>
@@ -16,12 +17,14 @@
 namespace hiconn::load {
 namespace {
 
-// `tls`: null = plain TCP (never for handshake, which implies --tls).
-std::unique_ptr<Mode> make_mode(const Options& o, core::IoPool& pool, const Target& target, TlsClient* tls) {
-    if (o.mode == "connect") return std::make_unique<ConnectMode>(o, pool, target, tls);
-    if (o.mode == "echo") return std::make_unique<EchoMode>(o, pool, target, tls);
+// `tls`: null = plain TCP (never for handshake, which implies --tls); `ws`: null = no
+// WebSocket (always for handshake).
+std::unique_ptr<Mode> make_mode(const Options& o, core::IoPool& pool, const Target& target, TlsClient* tls,
+                                WsClient* ws) {
+    if (o.mode == "connect") return std::make_unique<ConnectMode>(o, pool, target, tls, ws);
+    if (o.mode == "echo") return std::make_unique<EchoMode>(o, pool, target, tls, ws);
     if (o.mode == "handshake") return std::make_unique<HandshakeMode>(o, pool, target, *tls);
-    return std::make_unique<ChatMode>(o, pool, target, tls);
+    return std::make_unique<ChatMode>(o, pool, target, tls, ws);
 }
 
 // The phases of mode.hpp, each bounded: a wait that reaches its limit moves on.
@@ -79,9 +82,11 @@ int run_process(const Options& o) {
     const auto limit = platform::raise_open_file_limit();
     Target target;
     std::unique_ptr<TlsClient> tls;
+    std::unique_ptr<WsClient> ws;
     try {
         target = make_target(o.servers, o.sources);
         if (o.tls) tls = std::make_unique<TlsClient>(o, target);
+        if (o.ws) ws = std::make_unique<WsClient>(o, target);
     } catch (const std::exception& e) {
         std::cerr << "hiconn-load: " << e.what() << "\n";
         return 2;
@@ -92,7 +97,7 @@ int run_process(const Options& o) {
                   << "open-file limit (" << limit.soft << "): use --procs\n";
 
     core::IoPool pool(o.threads);
-    auto mode = make_mode(o, pool, target, tls.get());
+    auto mode = make_mode(o, pool, target, tls.get(), ws.get());
     pool.start();
     Json raw = drive(o, *mode, pool, *coordinator);
     raw["max"]["fd_limit"] = static_cast<double>(limit.soft);

@@ -2,6 +2,7 @@
 
 #include "tools/load/counter.hpp"
 #include "tools/load/host.hpp"
+#include "tools/load/ws_client.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -85,6 +86,7 @@ void TlsClient::report_first(TlsStream& stream) {
 std::string stream_error_name(const boost::system::error_code& ec) {
     if (ec == asio::error::eof) return "eof";
     if (ec == ssl::error::stream_truncated) return "tls_truncated";
+    if (ec.category() == ws_category()) return ec.message();  // "ws_close_1009", "ws: HTTP 403"
     if (ec.category() == asio::error::get_ssl_category()) {
         const char* reason = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
         return std::string("TLS: ") + (reason ? reason : "error " + std::to_string(ec.value()));

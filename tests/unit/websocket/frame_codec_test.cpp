@@ -178,3 +178,58 @@ TEST_CASE("Server frame headers are unmasked with the shortest length form", "[w
     CHECK(ws::header_size(126) == 4);
     CHECK(ws::header_size(65536) == 10);
 }
+
+TEST_CASE("The client role decodes the server's unmasked frames and refuses masked ones", "[websocket]")
+{
+    ws::DecodeLimits client{100000, true, /*masked=*/false};
+    const std::string medium(300, 'm'), large(70000, 'L');
+    const std::string wire = client_frame(0x81, "PING :x", 0, false) + client_frame(0x02, medium, 0, false) +
+                             client_frame(0x89, "p", 0, false) + client_frame(0x80, large, 127, false);
+    for (std::size_t chunk : {std::size_t(1), std::size_t(5), wire.size()}) {
+        INFO("chunk " << chunk);
+        const auto events = decode_all(wire, chunk, client);
+        REQUIRE(events.size() == 6);
+        CHECK(events[0].data == "PING :x");
+        CHECK(events[1].kind == Kind::message_end);
+        CHECK(events[2].data == medium);  // the message continues after the ping
+        CHECK(events[2].opcode == ws::binary);
+        CHECK(events[3].kind == Kind::control);
+        CHECK(events[3].data == "p");
+        CHECK(events[4].kind == Kind::data);
+        CHECK(events[4].data == large);
+        CHECK(events[5].kind == Kind::message_end);
+    }
+    const auto masked = decode_all(client_frame(0x82, "x"), 1, client);
+    REQUIRE(masked.size() == 1);
+    CHECK(masked[0].kind == Kind::error);
+    CHECK(masked[0].code == ws::protocol_error);
+}
+
+TEST_CASE("Client frames: a masked header and payload that the server's decoder reads back", "[websocket]")
+{
+    const std::uint8_t mask[4] = {0xA1, 0x02, 0xF3, 0x44};
+    for (std::size_t size : {std::size_t(0), std::size_t(1), std::size_t(7), std::size_t(125), std::size_t(126),
+                             std::size_t(65535), std::size_t(65536), std::size_t(70001)}) {
+        INFO("payload " << size);
+        std::string payload(size, '\0');
+        for (std::size_t i = 0; i < size; ++i) payload[i] = static_cast<char>(i * 31 + 7);
+        char header[ws::max_client_header];
+        const std::size_t h = ws::encode_client_header(header, ws::binary, true, size, mask);
+        CHECK(h == ws::header_size(size) + 4);
+        CHECK((static_cast<std::uint8_t>(header[1]) & 0x80) != 0);
+        std::string wire(header, h);
+        std::string masked = payload;
+        ws::mask_payload(masked.data(), masked.size(), mask);
+        // The same bytes as masking one byte at a time (RFC 6455 section 5.3).
+        for (std::size_t i = 0; i < size; ++i)
+            REQUIRE(static_cast<std::uint8_t>(masked[i]) == (static_cast<std::uint8_t>(payload[i]) ^ mask[i % 4]));
+        wire += masked;
+        const auto events = decode_all(wire, 4093, ws::DecodeLimits{100000, true});
+        REQUIRE_FALSE(events.empty());
+        CHECK(events.back().kind == Kind::message_end);
+        if (size > 0) {
+            REQUIRE(events.size() == 2);
+            CHECK(events[0].data == payload);
+        }
+    }
+}

@@ -45,6 +45,7 @@ void check_same(const Options& a, const Options& b) {
     CHECK(a.password == b.password);
     CHECK(a.tls == b.tls);
     CHECK(a.tls_ca == b.tls_ca);
+    CHECK(a.ws == b.ws);
     CHECK(a.max_handshakes == b.max_handshakes);
     CHECK(a.worker == b.worker);
     CHECK(a.proc_index == b.proc_index);
@@ -174,6 +175,23 @@ TEST_CASE("load options: to_args round-trips the TLS options", "[load][options]"
     check_same(h, hb);
     CHECK(hb.max_handshakes == 39);
     CHECK(hb.tls);
+}
+
+TEST_CASE("load options: --ws, alone and with --tls, round-trips to the workers", "[load][options]") {
+    CHECK_FALSE(parse({"echo", "-p", "7000"}).ws);  // no WebSocket unless asked
+    for (const char* mode : {"connect", "echo", "chat"}) {
+        INFO(mode);
+        const Options o = parse({mode, "-p", "8080", "--ws"});
+        CHECK(o.ws);
+        CHECK_FALSE(o.tls);
+        const Options back = parse(hiconn::load::to_args(o));
+        CHECK(back.ws);
+        check_same(o, back);
+    }
+    const Options wss = parse({"echo", "-p", "8443", "--ws", "--tls"});
+    CHECK(wss.ws);
+    CHECK(wss.tls);
+    check_same(wss, parse(hiconn::load::to_args(wss)));
 }
 
 TEST_CASE("load options: a worker's global index", "[load][options]") {
