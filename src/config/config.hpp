@@ -100,6 +100,7 @@ struct ChatConfig {
     std::string bans_file = "bans.json";    ///< K-lines of a standalone node; relative = beside the config; "" = not kept
     std::string accounts;                   ///< accounts file for SASL (beside the config when relative); empty = none
     bool sasl_required = false;             ///< registration needs a SASL login
+    bool utf8_only = false;                 ///< 005 UTF8ONLY: text that is not UTF-8 is refused (FAIL INVALID_UTF8)
     std::vector<OperatorConfig> operators;  ///< IRC operators; empty = none
     FloodConfig flood;
     bool web_client = true;                      ///< GET / on a ws:// or wss:// listener serves the web chat page

@@ -222,6 +222,9 @@ std::vector<Field> make_fields()
                "config. Empty = no accounts and no sasl capability."),
         boolean(HICONN_KEY(chat.sasl_required), "Registration needs a SASL login first (needs chat.accounts); "
                 "a client that ends CAP negotiation without one is refused (904) and closed."),
+        boolean(HICONN_KEY(chat.utf8_only), "Only UTF-8 is relayed (IRCv3 UTF8ONLY, advertised in 005): a "
+                "command whose parameters are not valid UTF-8 is refused with FAIL <command> INVALID_UTF8 "
+                "(a QUIT loses its reason instead); false = bytes are relayed as they come."),
         operator_list(HICONN_KEY(chat.operators), "IRC operators: objects {\"name\", \"password_hash\" (from "
                       "hiconn hash-password; plain text is refused), \"hosts\": [\"user@host\" masks, * and ?]}, "
                       "for OPER name password; reloaded with the config."),

@@ -14,5 +14,10 @@ namespace hiconn::websocket {
 bool utf8_feed(std::uint8_t& state, const char* data, std::size_t size) noexcept;
 /// True when no character is cut off at the end.
 inline bool utf8_complete(std::uint8_t state) noexcept { return state == 0; }
+/// True when all of `data` is valid UTF-8 (whole characters only).
+inline bool utf8_valid(const char* data, std::size_t size) noexcept {
+    std::uint8_t state = 0;
+    return utf8_feed(state, data, size) && utf8_complete(state);
+}
 
 }  // namespace hiconn::websocket

@@ -11,8 +11,9 @@ from federation_helpers import CROSS, fence, token, two_nodes  # noqa: F401 (a f
 from federation_helpers import nick as fed_nick
 
 _ids = itertools.count()
-ALL_CAPS = ("account-notify account-tag away-notify cap-notify echo-message extended-join invite-notify "
-            "message-tags multi-prefix server-time setname userhost-in-names")  # sasl: only with chat.accounts
+ALL_CAPS = ("account-notify account-tag away-notify batch cap-notify echo-message extended-join invite-notify "
+            "labeled-response message-tags multi-prefix server-time setname standard-replies "
+            "userhost-in-names")  # sasl: only with chat.accounts
 TIME_TAG = re.compile(r"^@time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z[ ;]")
 
 

@@ -47,9 +47,9 @@ def test_registration_burst(port):
 def test_cap_negotiation(port):
     c = Client(port)
     c.send("CAP LS 302", "NICK Cap1", "USER cap 0 * :Cap")
-    assert c.read_line() == (f":{SERVER} CAP * LS :account-notify account-tag away-notify cap-notify "
-                             "echo-message extended-join invite-notify message-tags multi-prefix server-time "
-                             "setname userhost-in-names")
+    assert c.read_line() == (f":{SERVER} CAP * LS :account-notify account-tag away-notify batch cap-notify "
+                             "echo-message extended-join invite-notify labeled-response message-tags multi-prefix "
+                             "server-time setname standard-replies userhost-in-names")
     assert c.sync() == []  # registration waits for CAP END
     c.send("CAP REQ :sasl")  # not offered without chat.accounts (test_chat_sasl.py)
     assert c.read_line() == f":{SERVER} CAP Cap1 NAK :sasl"

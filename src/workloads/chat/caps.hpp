@@ -25,6 +25,11 @@ enum Cap : std::uint32_t {
     cap_account_notify = 1u << 10,  ///< account-notify: ACCOUNT of channel peers logging in
     cap_account_tag = 1u << 11,   ///< account-tag: @account= on messages of logged-in users
     cap_extended_join = 1u << 12, ///< extended-join: JOIN #chan account :realname
+    cap_batch = 1u << 13,         ///< batch: BATCH +id type ... @batch=id ... BATCH -id
+    /// labeled-response: @label on a command's response (ACK, one line or a batch). Used only
+    /// together with batch, which the spec requires (ACKed alone: order is not enforced).
+    cap_labeled_response = 1u << 14,
+    cap_standard_replies = 1u << 15,  ///< standard-replies: informational (FAIL/WARN/NOTE go out anyway)
     /// Not a capability: user mode +w (receives WALLOPS), kept here to cost no byte more.
     mode_wallops = 1u << 28,
     /// Not a capability: user mode +o (an IRC operator, after OPER).
@@ -36,7 +41,12 @@ enum Cap : std::uint32_t {
 };
 
 /// The capabilities whose presence changes the wire form of any line (a variant key).
+/// batch and labeled-response are not among them: they only touch the lines of a response to
+/// the client that ran the command, never a fan-out buffer.
 constexpr std::uint32_t wire_caps = cap_server_time | cap_message_tags | cap_account_tag;
+
+/// Both needed before a command's response is labeled (labeled-response depends on batch).
+constexpr std::uint32_t label_caps = cap_batch | cap_labeled_response;
 
 struct CapSpec {
     std::string_view name;
@@ -44,19 +54,22 @@ struct CapSpec {
 };
 
 /// In the order CAP LS lists them.
-constexpr std::array<CapSpec, 13> cap_table{{
+constexpr std::array<CapSpec, 16> cap_table{{
     {"account-notify", cap_account_notify},
     {"account-tag", cap_account_tag},
     {"away-notify", cap_away_notify},
+    {"batch", cap_batch},
     {"cap-notify", cap_notify},
     {"echo-message", cap_echo_message},
     {"extended-join", cap_extended_join},
     {"invite-notify", cap_invite_notify},
+    {"labeled-response", cap_labeled_response},
     {"message-tags", cap_message_tags},
     {"multi-prefix", cap_multi_prefix},
     {"sasl", cap_sasl},
     {"server-time", cap_server_time},
     {"setname", cap_setname},
+    {"standard-replies", cap_standard_replies},
     {"userhost-in-names", cap_userhost_in_names},
 }};
 

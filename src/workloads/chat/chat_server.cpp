@@ -2,6 +2,7 @@
 
 #include "auth/password_hash.hpp"
 #include "core/log.hpp"
+#include "workloads/chat/caps.hpp"
 #include "workloads/chat/casemap.hpp"
 #include "workloads/chat/command_table.hpp"
 #include "workloads/chat/commands.hpp"
@@ -129,6 +130,10 @@ void ChatServer::run_line(Client& client, std::string_view line) {
     Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false, {}, {}, {}};
     {
         std::lock_guard<std::mutex> lock(mutex_);
+        // labeled-response: the caps as they were when the command came (a CAP REQ in it
+        // changes them only for what follows).
+        if (!message.label.empty() && (client.state.caps & label_caps) == label_caps)
+            out.label(LabeledResponse(message.label, state_.settings.server_name));
         if (parsed == ParseResult::too_long) {  // over the message-tags limits
             ctx.reply(ctx.numeric(Numeric::ERR_INPUTTOOLONG).trailing("Input line was too long"));
         } else if (parsed == ParseResult::no_command) {
@@ -140,12 +145,15 @@ void ChatServer::run_line(Client& client, std::string_view line) {
         }
         if (ctx.close.requested) state_.detach(client, ctx.close.quit_message, out);
     }
+    // A deferred password check answers later: its replies complete the labeled response.
+    std::optional<LabeledResponse> label;
+    if ((ctx.sasl.requested || ctx.oper.requested) && !ctx.close.requested) label = out.hold_label();
     finish(client, ctx, out);
     if (ctx.bans_changed) save_bans();
     if (!ctx.disconnects.empty()) disconnect(std::move(ctx.disconnects));
     for (auto& kill : ctx.kills) close_killed(std::move(kill.victim), kill.reason);
-    if (ctx.sasl.requested && !client.closing) check_sasl(client, ctx.sasl);
-    if (ctx.oper.requested && !client.closing) check_oper(client, ctx.oper);
+    if (ctx.sasl.requested && !client.closing) check_sasl(client, ctx.sasl, std::move(label));
+    if (ctx.oper.requested && !client.closing) check_oper(client, ctx.oper, std::move(label));
     if (waiting_registration && client.registration_deadline_ms == 0 && !client.closing)
         arm_timer(client);  // registered: the registration deadline no longer holds the timer
 }
@@ -162,9 +170,11 @@ void ChatServer::close_killed(ClientPtr victim, std::string reason) {
     });
 }
 
-void ChatServer::check_oper(Client& client, const Context::OperCheck& check) {
+void ChatServer::check_oper(Client& client, const Context::OperCheck& check,
+                            std::optional<LabeledResponse> label) {
     const bool ok = auth::verify_password(check.password, check.password_hash);  // outside the lock
     Outbox out(client);
+    if (label) out.label(std::move(*label));
     Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false, {}, {}, {}};
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -173,13 +183,15 @@ void ChatServer::check_oper(Client& client, const Context::OperCheck& check) {
     finish(client, ctx, out);
 }
 
-void ChatServer::check_sasl(Client& client, const Context::SaslCheck& check) {
+void ChatServer::check_sasl(Client& client, const Context::SaslCheck& check,
+                            std::optional<LabeledResponse> label) {
     // Outside the lock (see commands_sasl.cpp): only this client's thread waits. An unknown
     // account costs the same as a known one.
     static const std::string unknown_account = auth::hash_password("", auth::default_iterations);
     const bool known = !check.account.empty();
     const bool ok = auth::verify_password(check.password, known ? check.password_hash : unknown_account) && known;
     Outbox out(client);
+    if (label) out.label(std::move(*label));
     Context ctx{state_, client, out, counters_, static_cast<std::int64_t>(std::time(nullptr)), {}, {}, false, {}, {}, {}};
     {
         std::lock_guard<std::mutex> lock(mutex_);

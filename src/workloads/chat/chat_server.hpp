@@ -100,9 +100,10 @@ private:
     bool on_line(Client& client, LineFramer::Event event, std::string_view line);
     void run_line(Client& client, std::string_view line);
     /// The password check AUTHENTICATE asked for, without the lock, then its replies. In loop.
-    void check_sasl(Client& client, const Context::SaslCheck& check);
+    /// `label`: the labeled response of the command so far (labeled-response), completed here.
+    void check_sasl(Client& client, const Context::SaslCheck& check, std::optional<LabeledResponse> label);
     /// OPER's password check, the same way. In loop.
-    void check_oper(Client& client, const Context::OperCheck& check);
+    void check_oper(Client& client, const Context::OperCheck& check, std::optional<LabeledResponse> label);
     /// After a command ran (lock released): deliver, or deliver and close when it asked to.
     void finish(Client& client, Context& ctx, Outbox& out);
     /// Server-side close: peers see QUIT `reason`, the client gets

@@ -1,5 +1,6 @@
 #include "workloads/chat/command_table.hpp"
 
+#include "websocket/utf8_validator.hpp"
 #include "workloads/chat/commands.hpp"
 
 #include <array>
@@ -64,6 +65,14 @@ constexpr std::array<CommandSpec, 44> commands{{
     {"WALLOPS", 1, true, handle_wallops},
 }};
 
+/// Every parameter and client tag is UTF-8 (chat.utf8_only, IRCv3 UTF8ONLY).
+bool utf8_clean(const Message& m) {
+    auto valid = [](const std::string& text) { return websocket::utf8_valid(text.data(), text.size()); };
+    for (const std::string& param : m.params)
+        if (!valid(param)) return false;
+    return valid(m.tags);
+}
+
 }  // namespace
 
 const CommandSpec* find_command(std::string_view name) {
@@ -90,6 +99,17 @@ void dispatch_command(Context& ctx, const Message& message) {
     if (message.params.size() < spec->min_params) {
         ctx.reply(ctx.numeric(Numeric::ERR_NEEDMOREPARAMS).arg(spec->name)
                       .trailing("Not enough parameters"));
+        return;
+    }
+    // UTF8ONLY: nothing that is not UTF-8 is relayed. A password (PASS, AUTHENTICATE) is
+    // never relayed and is taken as it is; a QUIT still quits, without its reason.
+    if (ctx.settings().utf8_only && spec->name != "PASS" && spec->name != "AUTHENTICATE" && !utf8_clean(message)) {
+        if (spec->name == "QUIT") {
+            spec->handler(ctx, Message{message.prefix, message.command, {}, false, {}, message.label});
+            return;
+        }
+        ctx.reply(ctx.from_server("FAIL").arg(spec->name).arg("INVALID_UTF8")
+                      .trailing("Message rejected, your IRC software MUST use UTF-8 encoding on this network"));
         return;
     }
     spec->handler(ctx, message);

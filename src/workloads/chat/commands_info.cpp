@@ -33,7 +33,7 @@ std::string format_time(std::int64_t when, const char* format, bool local) {
 
 void send_isupport(Context& ctx) {
     const Settings& s = ctx.settings();
-    const std::vector<std::string> tokens = {
+    std::vector<std::string> tokens = {
         "CASEMAPPING=rfc1459",
         "CHANTYPES=#",
         "CHANMODES=beI,k,l,imnst",
@@ -53,6 +53,7 @@ void send_isupport(Context& ctx) {
         "KNOCK",
         "MONITOR=" + std::to_string(ServerState::max_monitor),
     };
+    if (s.utf8_only) tokens.emplace_back("UTF8ONLY");
     for (std::size_t first = 0; first < tokens.size(); first += isupport_tokens_per_line) {
         IrcLine line = ctx.numeric(Numeric::RPL_ISUPPORT);
         for (std::size_t i = first; i < tokens.size() && i < first + isupport_tokens_per_line; ++i)

@@ -1,6 +1,7 @@
 #include "workloads/chat/message.hpp"
 
 #include "workloads/chat/casemap.hpp"
+#include "workloads/chat/labeled_response.hpp"
 #include "workloads/chat/numerics.hpp"
 #include "workloads/chat/tagged_line.hpp"
 
@@ -56,6 +57,18 @@ std::string client_tags(std::string_view raw) {
     return out;
 }
 
+// The value of the last "label=..." among `raw` tags, unescaped; "" when none or unusable.
+std::string label_of(std::string_view raw) {
+    std::string label;
+    while (!raw.empty()) {
+        std::size_t end = raw.find(';');
+        std::string_view tag = raw.substr(0, end);
+        raw.remove_prefix(end == std::string_view::npos ? raw.size() : end + 1);
+        if (tag.rfind("label=", 0) == 0) label = unescape_tag_value(tag.substr(6));
+    }
+    return label.size() <= max_label_bytes ? label : std::string();
+}
+
 }  // namespace
 
 ParseResult parse_message(std::string_view line, Message& out) {
@@ -73,11 +86,13 @@ ParseResult parse_message(std::string_view line, Message& out) {
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     if (rest.empty()) return ParseResult::empty;
     out.tags.clear();
+    out.label.clear();
     if (rest.front() == '@') {
         rest.remove_prefix(1);
         std::string_view tags = next_word(rest);
         if (tags.size() > max_client_tags || rest.size() > 510) return ParseResult::too_long;
         out.tags = client_tags(tags);
+        out.label = label_of(tags);
         while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
         if (rest.empty()) return ParseResult::empty;
     }

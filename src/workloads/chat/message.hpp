@@ -3,7 +3,7 @@
 //   params  = *14( SPACE middle ) [ SPACE ":" trailing ] / 14( SPACE middle ) [ SPACE [ ":" ] trailing ]
 // Bytes are passed through as they are (IRC is byte-oriented; UTF-8 is not validated).
 // IRCv3 message-tags: a leading "@tags " is split off; only client-only tags ("+name") are
-// kept (the server's own, such as time, are never taken from a client).
+// kept (the server's own, such as time, are never taken from a client), and "label" apart.
 #pragma once
 
 #include <string>
@@ -20,6 +20,9 @@ struct Message {
     /// The client-only tags, as they go out again: "+a=escaped;+b" (escaping made canonical,
     /// a later duplicate wins, an empty value dropped). Empty when none.
     std::string tags;
+    /// The value of a "label" tag (IRCv3 labeled-response), unescaped; empty when none, empty
+    /// or longer than 64 bytes (the spec's limit: such a label is ignored).
+    std::string label;
 };
 
 /// Bytes of client tags a client may send (message-tags: 4096 with '@' and the space).

@@ -6,7 +6,9 @@ namespace hiconn::chat {
 
 void Outbox::to_self(std::string_view line, std::string_view msg_tags) {
     const std::string tags = variants_.tags(self_ != nullptr ? self_->state.caps : 0, msg_tags);
-    if (tags.empty())
+    if (label_)
+        label_->add(line, tags);
+    else if (tags.empty())
         self_bytes_.append(line);
     else
         self_bytes_ += tag_lines(line, tags);
@@ -22,12 +24,21 @@ void Outbox::to(Client& client, const SharedBuffer& line, std::string_view msg_t
     items_.push_back(Item{client.shared_from_this(), variants_.get(line, client.state.caps, msg_tags)});
 }
 
+void Outbox::end_label() {
+    if (!label_) return;
+    // The ACK and BATCH lines are the server's own: server-time only, no sender's account.
+    variants_.set_account({});
+    self_bytes_ += label_->finish(variants_.tags(self_ != nullptr ? self_->state.caps : 0));
+    label_.reset();
+}
+
 void Outbox::deliver(std::vector<Item>& items) {
     for (Item& item : items)
         if (!item.client->closing) item.client->link().enqueue(std::move(item.bytes));
 }
 
 void Outbox::dispatch() {
+    end_label();
     if (self_ != nullptr && !self_bytes_.empty() && !self_->closing)
         self_->link().enqueue(core::make_shared_buffer(std::move(self_bytes_)));
     self_bytes_.clear();

@@ -9,8 +9,10 @@
 #pragma once
 
 #include "workloads/chat/client.hpp"
+#include "workloads/chat/labeled_response.hpp"
 #include "workloads/chat/tagged_line.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,9 +44,20 @@ public:
 
     /// Removes and returns the self client's lines (to send them last, before a close).
     std::string take_self() {
+        end_label();
         std::string bytes = std::move(self_bytes_);
         self_bytes_.clear();
         return bytes;
+    }
+
+    /// From now on the self client's lines are one labeled response (labeled-response);
+    /// the caller checks that the client negotiated label_caps.
+    void label(LabeledResponse response) { label_.emplace(std::move(response)); }
+    /// Hands the labeled response so far to a later Outbox (a deferred check answers it).
+    std::optional<LabeledResponse> hold_label() {
+        std::optional<LabeledResponse> held = std::move(label_);
+        label_.reset();
+        return held;
     }
 
     std::size_t deliveries() const noexcept { return items_.size(); }
@@ -62,9 +75,12 @@ private:
         SharedBuffer bytes;
     };
     static void deliver(std::vector<Item>& items);
+    /// Appends the labeled response (ACK, line or batch) to the self client's bytes.
+    void end_label();
 
     Client* self_ = nullptr;
     std::string self_bytes_;
+    std::optional<LabeledResponse> label_;  ///< while a labeled command's response is collected
     std::vector<Item> items_;
     LineVariants variants_;
 };

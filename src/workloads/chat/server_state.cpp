@@ -66,6 +66,7 @@ Settings Settings::from(const config::ChatConfig& chat, const std::string& confi
         }
     }
     s.sasl_required = chat.sasl_required;
+    s.utf8_only = chat.utf8_only;
     s.operators = chat.operators;
     s.server_name = chat.server_name;
     s.network_name = chat.network_name;

@@ -37,6 +37,7 @@ struct Settings {
     /// null = no accounts, no sasl capability.
     std::shared_ptr<const auth::Accounts> accounts;
     bool sasl_required = false;
+    bool utf8_only = false;               ///< chat.utf8_only: 005 UTF8ONLY, non-UTF-8 text refused
     std::vector<config::OperatorConfig> operators;
 
     /// From the config; reads chat.motd_file (a missing file logs a warning and means no MOTD)

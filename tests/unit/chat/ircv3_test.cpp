@@ -30,8 +30,9 @@ TEST_CASE("cap: LS lists the capabilities, 302 holds registration until END", "[
     auto& c = h.connect();
     auto out = h.exchange(c, "CAP LS 302\r\nNICK bob\r\nUSER b 0 * :Bob\r\n");
     REQUIRE(out.size() == 1);
-    CHECK(out[0] == ":irc.test CAP * LS :account-notify account-tag away-notify cap-notify echo-message "
-                    "extended-join invite-notify message-tags multi-prefix server-time setname userhost-in-names");
+    CHECK(out[0] == ":irc.test CAP * LS :account-notify account-tag away-notify batch cap-notify echo-message "
+                    "extended-join invite-notify labeled-response message-tags multi-prefix server-time setname "
+                    "standard-replies userhost-in-names");
     CHECK(h.exchange(c, "CAP LIST\r\n") == std::vector<std::string>{":irc.test CAP bob LIST :cap-notify"});
     CHECK(h.exchange(c, "CAP REQ :multi-prefix\r\n") ==
           std::vector<std::string>{":irc.test CAP bob ACK :multi-prefix"});

@@ -43,6 +43,25 @@ TEST_CASE("OPER: 381 and +o with the right password from an allowed host; 464 an
     CHECK_FALSE(has_numeric(h.exchange(a, "LUSERS\r\n"), 252));
 }
 
+TEST_CASE("OPER with labeled-response: 381 and the MODE after the deferred check are one labeled batch", "[oper][labeled]")
+{
+    Harness h(oper_config());
+    auto& b = h.connect();
+    h.exchange(b, "CAP LS 302\r\nCAP REQ :batch labeled-response\r\nNICK b\r\nUSER b 0 * :B\r\nCAP END\r\n");
+    auto out = h.exchange(b, "@label=o1 OPER root opensesame\r\n");
+    REQUIRE(out.size() == 4);
+    REQUIRE(out[0].rfind("@label=o1 :irc.test BATCH +", 0) == 0);
+    const std::string id = out[0].substr(27, out[0].find(' ', 27) - 27);
+    CHECK(out[0] == "@label=o1 :irc.test BATCH +" + id + " labeled-response");
+    CHECK(out[1] == "@batch=" + id + " :irc.test 381 b :You are now an IRC operator");
+    CHECK(out[2] == "@batch=" + id + " :b MODE b :+ow");
+    CHECK(out[3] == ":irc.test BATCH -" + id);
+    auto& c = h.connect();
+    h.exchange(c, "CAP LS 302\r\nCAP REQ :batch labeled-response\r\nNICK c\r\nUSER c 0 * :C\r\nCAP END\r\n");
+    CHECK(h.exchange(c, "@label=o2 OPER root wrong\r\n") ==
+          std::vector<std::string>{"@label=o2 :irc.test 464 c :Password incorrect"});
+}
+
 TEST_CASE("OPER: a failure makes the next attempt wait; within the wait even the right password fails", "[oper]")
 {
     Harness h(oper_config());

@@ -44,7 +44,7 @@ TEST_CASE("registration: CAP LS holds registration until CAP END", "[chat][regis
     auto& c = h.connect();
     auto out = h.exchange(c, "CAP LS 302\r\nNICK bob\r\nUSER b 0 * :Bob\r\n");
     REQUIRE(out.size() == 1);
-    CHECK(out[0].rfind(":irc.test CAP * LS :account-notify account-tag away-notify cap-notify ", 0) == 0);  // ircv3_test.cpp: the rest
+    CHECK(out[0].rfind(":irc.test CAP * LS :account-notify account-tag away-notify batch cap-notify ", 0) == 0);  // ircv3_test.cpp: the rest
     CHECK(h.exchange(c, "CAP REQ :sasl\r\n") == std::vector<std::string>{":irc.test CAP bob NAK :sasl"});
     CHECK(has_numeric(h.exchange(c, "CAP END\r\n"), 1));
     CHECK(h.exchange(c, "CAP LIST\r\n") == std::vector<std::string>{":irc.test CAP bob LIST :cap-notify"});

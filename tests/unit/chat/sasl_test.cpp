@@ -213,3 +213,27 @@ TEST_CASE("account-tag stays format-once: one buffer per variant, not per recipi
     CHECK(distinct_buffers(untagged) == 1);
     CHECK(distinct_buffers(all) == 2);
 }
+
+TEST_CASE("sasl with labeled-response: the replies after the deferred check carry the label", "[sasl][labeled]")
+{
+    AccountsFixture fixture;
+    Harness h(fixture.config());
+    auto& c = h.connect();
+    h.exchange(c, "CAP LS 302\r\nNICK al\r\nUSER al 0 * :Al\r\nCAP REQ :sasl batch labeled-response\r\n");
+    CHECK(h.exchange(c, "@label=s1 AUTHENTICATE PLAIN\r\n") == std::vector<std::string>{"@label=s1 AUTHENTICATE +"});
+    auto out = h.exchange(c, "@label=s2 AUTHENTICATE " + plain("alice", "wonderland") + "\r\n");
+    REQUIRE(out.size() == 4);  // BATCH +, 900, 903, BATCH -: one logical response
+    REQUIRE(out[0].rfind("@label=s2 :irc.test BATCH +", 0) == 0);
+    const std::string id = out[0].substr(27, out[0].find(' ', 27) - 27);
+    CHECK(out[0] == "@label=s2 :irc.test BATCH +" + id + " labeled-response");
+    CHECK(out[1].rfind("@batch=" + id + " :irc.test 900 ", 0) == 0);
+    CHECK(out[2].rfind("@batch=" + id + " :irc.test 903 ", 0) == 0);
+    CHECK(out[3] == ":irc.test BATCH -" + id);
+    // A wrong password: one line (904), labeled.
+    auto& d = h.connect();
+    h.exchange(d, "CAP LS 302\r\nNICK bo\r\nUSER bo 0 * :Bo\r\nCAP REQ :sasl batch labeled-response\r\n");
+    h.exchange(d, "AUTHENTICATE PLAIN\r\n");
+    out = h.exchange(d, "@label=s3 AUTHENTICATE " + plain("bob", "wrong") + "\r\n");
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].rfind("@label=s3 :irc.test 904 ", 0) == 0);
+}
