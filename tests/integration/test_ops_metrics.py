@@ -45,6 +45,10 @@ def test_metrics_parse_and_follow_100_connections(server_factory):
     try:
         for i, c in enumerate(clients):
             assert echo_roundtrip(c, b"m%03d" % i) == b"m%03d" % i
+        # A write's bytes are counted when it completes, which can be just after the client
+        # has read the echo: wait for the last one to be counted (seen under ASan in CI).
+        wait_until(lambda: value(scrape(port)[1], "hiconn_sent_bytes_total") >= 400,
+                   timeout=10, what="the 100 echoes counted in hiconn_sent_bytes_total")
         families, samples = scrape(port)
 
         # Every family documented and typed; counters are *_total samples.
